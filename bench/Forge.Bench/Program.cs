@@ -1,0 +1,1 @@
+namespace Forge.Bench; public static class Program { public static int Main() => 0; }
