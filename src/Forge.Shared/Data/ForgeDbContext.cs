@@ -1,0 +1,48 @@
+using Forge.Shared.Engine;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forge.Shared.Data;
+
+/// <summary>
+/// The one database model of Forge. Handlers and activities use it directly; the provider-specific
+/// subclasses exist only so each provider has its own migration set.
+/// </summary>
+public abstract class ForgeDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<EngineRun> EngineRuns => Set<EngineRun>();
+    public DbSet<EngineWorkItem> EngineWorkItems => Set<EngineWorkItem>();
+    public DbSet<EngineJoin> EngineJoins => Set<EngineJoin>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public abstract DatabaseProvider Provider { get; }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // Every timestamp is UTC in and out, whatever the provider hands back.
+        builder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        builder.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ForgeDbContext).Assembly, t => t.Namespace?.StartsWith("Forge.Shared", StringComparison.Ordinal) == true);
+        modelBuilder.UseJsonObjectColumns(Provider == DatabaseProvider.Postgres);
+        modelBuilder.UseSnakeCaseNames();
+    }
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public sealed class SqliteForgeDbContext(DbContextOptions<SqliteForgeDbContext> options) : ForgeDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresForgeDbContext(DbContextOptions<PostgresForgeDbContext> options) : ForgeDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+}
