@@ -29,17 +29,19 @@ public static class DataServiceCollectionExtensions
             }
             var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
             services.AddSingleton(dataSource);
-            services.AddDbContext<ForgeDbContext, PostgresForgeDbContext>(o => o
+            services.AddDbContext<ForgeDbContext, PostgresForgeDbContext>((sp, o) => o
                 .UseNpgsql(dataSource)
+                .AddInterceptors(sp.GetServices<IInterceptor>())
                 .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
         }
         else
         {
             var sqlite = SqliteConnectionString(options, connectionString);
             services.AddSingleton(new SqliteDatabase(sqlite));
-            services.AddDbContext<ForgeDbContext, SqliteForgeDbContext>(o => o
+            services.AddDbContext<ForgeDbContext, SqliteForgeDbContext>((sp, o) => o
                 .UseSqlite(sqlite)
                 .AddInterceptors(SqlitePragmas.Instance)
+                .AddInterceptors(sp.GetServices<IInterceptor>())
                 .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
         }
         return services;

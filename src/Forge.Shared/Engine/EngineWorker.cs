@@ -1,0 +1,192 @@
+using Forge.Shared.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Forge.Shared.Engine;
+
+/// <summary>
+/// Claims work items up to the configured concurrency, runs them, renews their leases, and notices
+/// cancelled runs. Wakes on <see cref="EngineSignal"/>, on the next timer due, or at the poll interval.
+/// </summary>
+public sealed class EngineWorker(
+    IServiceScopeFactory scopes,
+    WorkItemRunner runner,
+    RunningActivities running,
+    EngineSignal signal,
+    EngineWriteGate gate,
+    TimeProvider time,
+    IOptions<EngineOptions> options,
+    ILogger<EngineWorker> logger) : BackgroundService
+{
+    private readonly EngineOptions _options = options.Value;
+    private readonly List<Task> _tasks = [];
+
+    public string WorkerId { get; } = options.Value.WorkerId ?? $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        logger.LogInformation("Engine worker {WorkerId} started with concurrency {Concurrency}", WorkerId, _options.Concurrency);
+        var renewal = RenewLeasesAsync(stoppingToken);
+        try
+        {
+            await LoopAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            Task[] inFlight;
+            lock (_tasks)
+            {
+                inFlight = [.. _tasks];
+            }
+            // Running activities see the stopping token and give their items back.
+            await Task.WhenAll(inFlight);
+            await renewal;
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var free = _options.Concurrency - running.Count;
+            var claimed = 0;
+            if (free > 0)
+            {
+                try
+                {
+                    claimed = await ClaimAndStartAsync(free, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogError(ex, "Claiming work failed; retrying after the poll interval");
+                    await Task.Delay(_options.PollInterval, time, stoppingToken);
+                    continue;
+                }
+            }
+            if (claimed > 0 && claimed == free)
+            {
+                continue;
+            }
+            var wait = free > claimed ? await NextDueAsync(stoppingToken) : _options.PollInterval;
+            await signal.WaitAsync(wait, stoppingToken);
+        }
+    }
+
+    private async Task<int> ClaimAndStartAsync(int free, CancellationToken stoppingToken)
+    {
+        List<EngineWorkItem> items;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
+            var now = time.GetUtcNow().UtcDateTime;
+            using (await gate.EnterAsync(stoppingToken))
+            {
+                items = await EngineSql.ClaimAsync(db, WorkerId, free, now, now + _options.Lease, stoppingToken);
+            }
+        }
+        foreach (var item in items)
+        {
+            var cancellation = running.Add(item);
+            var task = Task.Run(() => RunOneAsync(item, cancellation.Token, stoppingToken), CancellationToken.None);
+            lock (_tasks)
+            {
+                _tasks.Add(task);
+            }
+            _ = task.ContinueWith(t =>
+            {
+                lock (_tasks)
+                {
+                    _tasks.Remove(t);
+                }
+            }, TaskScheduler.Default);
+        }
+        return items.Count;
+    }
+
+    private async Task RunOneAsync(EngineWorkItem item, CancellationToken runCancelled, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await runner.RunAsync(item, WorkerId, runCancelled, stoppingToken);
+        }
+        catch (Exception ex)
+        {
+            // The item stays leased; once the lease expires it is claimed again and counted as an attempt.
+            logger.LogError(ex, "Recording the outcome of work item {ItemId} ({Activity}) failed", item.Id, item.Activity);
+        }
+        finally
+        {
+            running.Remove(item.Id);
+            signal.Pulse();
+        }
+    }
+
+    private async Task<TimeSpan> NextDueAsync(CancellationToken stoppingToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
+        var next = await db.EngineWorkItems.Where(w => w.Status == WorkItemStatus.Pending)
+            .OrderBy(w => w.AvailableAt).Select(w => (DateTime?)w.AvailableAt).FirstOrDefaultAsync(stoppingToken);
+        if (next is null)
+        {
+            return _options.PollInterval;
+        }
+        var due = next.Value - time.GetUtcNow().UtcDateTime;
+        return due <= TimeSpan.Zero ? TimeSpan.Zero : due < _options.PollInterval ? due : _options.PollInterval;
+    }
+
+    private async Task RenewLeasesAsync(CancellationToken stoppingToken)
+    {
+        var every = _options.RenewInterval;
+        while (!stoppingToken.IsCancellationRequested || running.Count > 0)
+        {
+            try
+            {
+                await Task.Delay(every, time, stoppingToken.IsCancellationRequested ? CancellationToken.None : stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                continue;
+            }
+            if (running.Count == 0)
+            {
+                continue;
+            }
+            try
+            {
+                await RenewOnceAsync();
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Renewing leases failed; will try again");
+            }
+        }
+    }
+
+    private async Task RenewOnceAsync()
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
+        var now = time.GetUtcNow().UtcDateTime;
+        var until = now + _options.Lease;
+        using (await gate.EnterAsync(CancellationToken.None))
+        {
+            await db.EngineWorkItems.Where(w => w.LeaseOwner == WorkerId && w.Status == WorkItemStatus.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.LeaseExpiresAt, until));
+        }
+        var runIds = running.RunIds;
+        var stopped = await db.EngineRuns
+            .Where(r => runIds.Contains(r.Id) && (r.CancelRequested || r.Status == RunStatus.Failed || r.Status == RunStatus.Cancelled))
+            .Select(r => r.Id).ToListAsync();
+        foreach (var runId in stopped)
+        {
+            running.CancelRun(runId);
+        }
+    }
+}

@@ -1,0 +1,336 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Forge.Shared.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Forge.Shared.Engine;
+
+/// <summary>Runs one claimed work item and records its outcome in a single transaction.</summary>
+public sealed class WorkItemRunner(
+    IServiceScopeFactory scopes,
+    ActivityRegistry registry,
+    EngineWriteGate gate,
+    EngineSignal signal,
+    TimeProvider time,
+    IOptions<EngineOptions> options,
+    ILogger<WorkItemRunner> logger)
+{
+    private readonly RetryPolicy _retry = new(options.Value.Retry);
+
+    public async Task RunAsync(EngineWorkItem item, string owner, CancellationToken runCancelled, CancellationToken stopping)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
+        // The preparation is short and not cancelled by shutdown, so a claimed item is always either run or given back.
+        var run = await db.EngineRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == item.RunId, CancellationToken.None);
+        Outcome outcome;
+        ActivityContext? context = null;
+        if (run is null || RunStatus.IsTerminal(run.Status) || run.CancelRequested)
+        {
+            outcome = Outcome.Cancel();
+        }
+        else if (item.Attempts > item.MaxAttempts)
+        {
+            outcome = Outcome.Die($"{item.Activity}: gave up after {item.MaxAttempts} attempts; the last worker stopped without finishing ({item.LastError ?? "lease expired"}).");
+        }
+        else if (!registry.TryGet(item.Activity, out var activityType))
+        {
+            outcome = Outcome.Die($"No activity is registered under the name '{item.Activity}'.");
+        }
+        else if (stopping.IsCancellationRequested)
+        {
+            outcome = Outcome.Release();
+        }
+        else
+        {
+            if (run.Status is RunStatus.Pending or RunStatus.Waiting)
+            {
+                var now = time.GetUtcNow().UtcDateTime;
+                await db.EngineRuns.Where(r => r.Id == run.Id && (r.Status == RunStatus.Pending || r.Status == RunStatus.Waiting))
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Running).SetProperty(r => r.StartedAt, r => r.StartedAt ?? now), CancellationToken.None);
+            }
+            context = new ActivityContext(item, run);
+            var activity = (IActivity)scope.ServiceProvider.GetRequiredService(activityType);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(runCancelled, stopping);
+            outcome = await ExecuteAsync(activity, context, item, runCancelled, stopping, linked.Token);
+        }
+
+        if (!outcome.IsSuccess)
+        {
+            // Whatever the failed attempt left in the change tracker must not be committed.
+            db.ChangeTracker.Clear();
+        }
+        await FinishAsync(db, scope.ServiceProvider, item, owner, context, outcome, CancellationToken.None);
+    }
+
+    private async Task<Outcome> ExecuteAsync(IActivity activity, ActivityContext context, EngineWorkItem item,
+        CancellationToken runCancelled, CancellationToken stopping, CancellationToken token)
+    {
+        try
+        {
+            await activity.ExecuteAsync(context, token);
+            return Outcome.Success();
+        }
+        catch (OperationCanceledException) when (runCancelled.IsCancellationRequested)
+        {
+            return Outcome.Cancel();
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return Outcome.Release();
+        }
+        catch (PermanentActivityException ex)
+        {
+            logger.LogWarning(ex, "Activity {Activity} of run {RunId} failed permanently", item.Activity, item.RunId);
+            return Outcome.Die($"{item.Activity}: {ex.Message}");
+        }
+        catch (Exception ex)
+        {
+            var retryAfter = (ex as RetryableActivityException)?.RetryAfter;
+            if (item.Attempts >= item.MaxAttempts)
+            {
+                logger.LogWarning(ex, "Activity {Activity} of run {RunId} failed on its last attempt {Attempt}", item.Activity, item.RunId, item.Attempts);
+                return Outcome.Die($"{item.Activity}: {ex.Message} (after {item.Attempts} attempts)");
+            }
+            var delay = _retry.NextDelay(item.Attempts, retryAfter);
+            logger.LogInformation("Activity {Activity} of run {RunId} failed on attempt {Attempt}; retrying in {Delay}: {Error}", item.Activity, item.RunId, item.Attempts, delay, ex.Message);
+            return Outcome.Retry(ex.Message, delay);
+        }
+    }
+
+    private async Task FinishAsync(ForgeDbContext db, IServiceProvider services, EngineWorkItem item, string owner,
+        ActivityContext? context, Outcome outcome, CancellationToken ct)
+    {
+        using var _ = await gate.EnterAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+        var owned = await MarkItemAsync(db, item, owner, outcome, now, ct);
+        if (owned == 0)
+        {
+            // Our lease expired and another worker owns the item now: nothing of this attempt may land.
+            await tx.RollbackAsync(ct);
+            logger.LogWarning("Lost the lease on work item {ItemId} ({Activity}); its result is discarded", item.Id, item.Activity);
+            return;
+        }
+        if (outcome.Kind == OutcomeKind.Retry || outcome.Kind == OutcomeKind.Release)
+        {
+            await tx.CommitAsync(ct);
+            return;
+        }
+
+        var runLock = await EngineSql.LockRunAsync(db, item.RunId, now, ct);
+        if (runLock is null)
+        {
+            await tx.CommitAsync(ct);
+            return;
+        }
+
+        var runEnded = RunStatus.IsTerminal(runLock.Status);
+        var stopScheduling = runEnded || runLock.CancelRequested || outcome.Kind != OutcomeKind.Success || context?.RunFailure is not null;
+        var added = 0;
+        var allDelayed = true;
+        if (!stopScheduling && context is not null)
+        {
+            (added, allDelayed) = await ScheduleAsync(db, item, context, now, ct);
+            foreach (var action in context.CommitActions)
+            {
+                await action(db, ct);
+            }
+        }
+        else if (outcome.Kind == OutcomeKind.Success && context is not null && !runEnded)
+        {
+            // A run failed by the activity still keeps the activity's own writes (e.g. the failure reason).
+            foreach (var action in context.CommitActions)
+            {
+                await action(db, ct);
+            }
+        }
+
+        var outstanding = runLock.Outstanding - 1 + added;
+        string? newStatus = null;
+        string? error = null;
+        if (!runEnded)
+        {
+            if (outcome.Kind == OutcomeKind.Dead)
+            {
+                (newStatus, error) = (RunStatus.Failed, outcome.Error);
+            }
+            else if (context?.RunFailure is { } failure && outcome.Kind == OutcomeKind.Success)
+            {
+                (newStatus, error) = (RunStatus.Failed, failure);
+            }
+            else if (runLock.CancelRequested || outcome.Kind == OutcomeKind.Cancelled)
+            {
+                newStatus = outstanding <= 0 ? RunStatus.Cancelled : null;
+            }
+            else if (outstanding <= 0)
+            {
+                newStatus = RunStatus.Completed;
+            }
+            else if (added > 0)
+            {
+                newStatus = allDelayed ? RunStatus.Waiting : RunStatus.Running;
+            }
+        }
+
+        if (newStatus == RunStatus.Failed)
+        {
+            var cancelled = await db.EngineWorkItems.Where(w => w.RunId == item.RunId && w.Status == WorkItemStatus.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, WorkItemStatus.Cancelled).SetProperty(w => w.CompletedAt, now), ct);
+            outstanding -= cancelled;
+        }
+
+        var state = outcome.Kind == OutcomeKind.Success ? context?.NewState : null;
+        var done = context?.ProgressDone;
+        var total = context?.ProgressTotal;
+        var step = context?.Step;
+        var ended = newStatus is not null && RunStatus.IsTerminal(newStatus);
+        await db.EngineRuns.Where(r => r.Id == item.RunId).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Outstanding, Math.Max(outstanding, 0))
+            .SetProperty(r => r.Status, r => newStatus ?? r.Status)
+            .SetProperty(r => r.Error, r => error ?? r.Error)
+            .SetProperty(r => r.State, r => state ?? r.State)
+            .SetProperty(r => r.ProgressDone, r => done ?? r.ProgressDone)
+            .SetProperty(r => r.ProgressTotal, r => total ?? r.ProgressTotal)
+            .SetProperty(r => r.CurrentStep, r => step ?? r.CurrentStep)
+            .SetProperty(r => r.CompletedAt, r => ended ? now : r.CompletedAt), ct);
+
+        if (ended)
+        {
+            await NotifyObserversAsync(db, services, item.RunId, ct);
+        }
+        await db.SaveChangesAsync(ct);
+        if (added > 0)
+        {
+            await EngineSql.NotifyAsync(db, ct);
+        }
+        await tx.CommitAsync(ct);
+        if (added > 0)
+        {
+            signal.Pulse();
+        }
+    }
+
+    private static Task<int> MarkItemAsync(ForgeDbContext db, EngineWorkItem item, string owner, Outcome outcome, DateTime now, CancellationToken ct)
+    {
+        // The claim's attempt number fences out an older execution of the same item, even by this worker.
+        var mine = db.EngineWorkItems.Where(w => w.Id == item.Id && w.LeaseOwner == owner && w.Attempts == item.Attempts && w.Status == WorkItemStatus.Running);
+        return outcome.Kind switch
+        {
+            OutcomeKind.Success => mine.ExecuteUpdateAsync(s => s
+                .SetProperty(w => w.Status, WorkItemStatus.Completed)
+                .SetProperty(w => w.CompletedAt, now)
+                .SetProperty(w => w.LeaseOwner, (string?)null)
+                .SetProperty(w => w.LeaseExpiresAt, (DateTime?)null), ct),
+            OutcomeKind.Retry => mine.ExecuteUpdateAsync(s => s
+                .SetProperty(w => w.Status, WorkItemStatus.Pending)
+                .SetProperty(w => w.AvailableAt, now + outcome.Delay)
+                .SetProperty(w => w.LastError, outcome.Error)
+                .SetProperty(w => w.Errors, AppendError(item, outcome.Error!, now))
+                .SetProperty(w => w.LeaseOwner, (string?)null)
+                .SetProperty(w => w.LeaseExpiresAt, (DateTime?)null), ct),
+            // Shutting down is not the activity's fault: the attempt is given back.
+            OutcomeKind.Release => mine.ExecuteUpdateAsync(s => s
+                .SetProperty(w => w.Status, WorkItemStatus.Pending)
+                .SetProperty(w => w.Attempts, w => w.Attempts - 1)
+                .SetProperty(w => w.LeaseOwner, (string?)null)
+                .SetProperty(w => w.LeaseExpiresAt, (DateTime?)null), ct),
+            OutcomeKind.Dead => mine.ExecuteUpdateAsync(s => s
+                .SetProperty(w => w.Status, WorkItemStatus.Dead)
+                .SetProperty(w => w.CompletedAt, now)
+                .SetProperty(w => w.LastError, outcome.Error)
+                .SetProperty(w => w.Errors, AppendError(item, outcome.Error!, now))
+                .SetProperty(w => w.LeaseOwner, (string?)null)
+                .SetProperty(w => w.LeaseExpiresAt, (DateTime?)null), ct),
+            _ => mine.ExecuteUpdateAsync(s => s
+                .SetProperty(w => w.Status, WorkItemStatus.Cancelled)
+                .SetProperty(w => w.CompletedAt, now)
+                .SetProperty(w => w.LeaseOwner, (string?)null)
+                .SetProperty(w => w.LeaseExpiresAt, (DateTime?)null), ct),
+        };
+    }
+
+    private async Task<(int Added, bool AllDelayed)> ScheduleAsync(ForgeDbContext db, EngineWorkItem item, ActivityContext context, DateTime now, CancellationToken ct)
+    {
+        var added = 0;
+        var allDelayed = true;
+        if (item.JoinId is { } joinId && await EngineSql.DecrementJoinAsync(db, joinId, ct) == 0)
+        {
+            var join = await db.EngineJoins.AsNoTracking().FirstAsync(j => j.Id == joinId, ct);
+            db.EngineWorkItems.Add(NewItem(item.RunId, join.ContinuationActivity, join.ContinuationPayload, join.ContinuationKey, null, now, now));
+            added++;
+            allDelayed = false;
+        }
+
+        var joinIds = new Dictionary<string, Guid>();
+        foreach (var join in context.Joins)
+        {
+            var id = Guid.NewGuid();
+            joinIds[join.Key] = id;
+            db.EngineJoins.Add(new EngineJoin
+            {
+                Id = id,
+                RunId = item.RunId,
+                Total = join.Total,
+                Remaining = join.Total,
+                ContinuationActivity = join.Then,
+                ContinuationPayload = join.ThenPayload,
+                ContinuationKey = $"{join.Key}/then",
+                CreatedAt = now,
+            });
+        }
+        foreach (var next in context.Scheduled)
+        {
+            var joinId2 = next.JoinKey is null ? (Guid?)null : joinIds[next.JoinKey];
+            db.EngineWorkItems.Add(NewItem(item.RunId, next.Activity, next.Payload, next.Key, joinId2, now + next.Delay, now));
+            added++;
+            allDelayed &= next.Delay > TimeSpan.Zero;
+        }
+        return (added, added > 0 && allDelayed);
+    }
+
+    internal EngineWorkItem NewItem(Guid runId, string activity, string payload, string key, Guid? joinId, DateTime availableAt, DateTime now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        RunId = runId,
+        Activity = activity,
+        Payload = payload,
+        IdempotencyKey = key,
+        JoinId = joinId,
+        MaxAttempts = _retry.MaxAttempts,
+        AvailableAt = availableAt,
+        CreatedAt = now,
+    };
+
+    private static async Task NotifyObserversAsync(ForgeDbContext db, IServiceProvider services, Guid runId, CancellationToken ct)
+    {
+        var run = await db.EngineRuns.AsNoTracking().FirstAsync(r => r.Id == runId, ct);
+        foreach (var observer in services.GetServices<IRunObserver>().Where(o => o.RunType == run.Type))
+        {
+            await observer.OnRunEndedAsync(db, run, ct);
+        }
+    }
+
+    private static string AppendError(EngineWorkItem item, string error, DateTime at)
+    {
+        var errors = JsonNode.Parse(item.Errors) as JsonArray ?? [];
+        errors.Add(new JsonObject { ["attempt"] = item.Attempts, ["at"] = at, ["error"] = error });
+        return errors.ToJsonString();
+    }
+
+    private enum OutcomeKind { Success, Retry, Dead, Cancelled, Release }
+
+    private sealed record Outcome(OutcomeKind Kind, string? Error = null, TimeSpan Delay = default)
+    {
+        public bool IsSuccess => Kind == OutcomeKind.Success;
+        public static Outcome Success() => new(OutcomeKind.Success);
+        public static Outcome Retry(string error, TimeSpan delay) => new(OutcomeKind.Retry, error, delay);
+        public static Outcome Die(string error) => new(OutcomeKind.Dead, error);
+        public static Outcome Cancel() => new(OutcomeKind.Cancelled);
+        public static Outcome Release() => new(OutcomeKind.Release);
+    }
+}
