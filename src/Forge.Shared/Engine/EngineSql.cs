@@ -50,6 +50,35 @@ internal static class EngineSql
         return rows.Count == 0 ? null : rows[0];
     }
 
+    /// <summary>
+    /// Counts a completed item on its run and moves the run's status, in one statement that also returns
+    /// what the caller must check (a cancel request or an ended run means scheduled work must not land).
+    /// </summary>
+    public static async Task<RunLock?> CountCompletionAsync(ForgeDbContext db, Guid runId, int added, bool allDelayed,
+        string? state, int? done, int? total, string? step, DateTime now, CancellationToken ct)
+    {
+        var rows = await db.Database.SqlQuery<RunLock>($"""
+            UPDATE engine_runs SET
+                outstanding = outstanding - 1 + {added},
+                status = CASE
+                    WHEN status IN ('completed', 'failed', 'cancelled') THEN status
+                    WHEN outstanding - 1 + {added} <= 0 THEN (CASE WHEN cancel_requested THEN 'cancelled' ELSE 'completed' END)
+                    WHEN cancel_requested THEN status
+                    WHEN {added} > 0 AND {allDelayed} THEN 'waiting'
+                    WHEN {added} > 0 THEN 'running'
+                    ELSE status END,
+                completed_at = CASE WHEN status NOT IN ('completed', 'failed', 'cancelled') AND outstanding - 1 + {added} <= 0 THEN {now} ELSE completed_at END,
+                state = COALESCE({state}, state),
+                progress_done = COALESCE({done}, progress_done),
+                progress_total = COALESCE({total}, progress_total),
+                current_step = COALESCE({step}, current_step),
+                updated_at = {now}
+            WHERE id = {runId}
+            RETURNING status AS "Status", cancel_requested AS "CancelRequested", outstanding AS "Outstanding"
+            """).ToListAsync(ct);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
     public static async Task<int> DecrementJoinAsync(ForgeDbContext db, Guid joinId, CancellationToken ct)
     {
         var rows = await db.Database.SqlQuery<int>($"""

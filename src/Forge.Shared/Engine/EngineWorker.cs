@@ -56,7 +56,9 @@ public sealed class EngineWorker(
         {
             var free = _options.Concurrency - running.Count;
             var claimed = 0;
-            if (free > 0)
+            // While busy, wait until a quarter of the slots are free so claims go in batches, not one by one.
+            var canClaim = free > 0 && (running.Count == 0 || free >= Math.Max(1, _options.Concurrency / 4));
+            if (canClaim)
             {
                 try
                 {
@@ -73,7 +75,7 @@ public sealed class EngineWorker(
             {
                 continue;
             }
-            var wait = free > claimed ? await NextDueAsync(stoppingToken) : _options.PollInterval;
+            var wait = canClaim ? await NextDueAsync(stoppingToken) : _options.PollInterval;
             await signal.WaitAsync(wait, stoppingToken);
         }
     }
@@ -88,6 +90,13 @@ public sealed class EngineWorker(
             using (await gate.EnterAsync(stoppingToken))
             {
                 items = await EngineSql.ClaimAsync(db, WorkerId, free, now, now + _options.Lease, stoppingToken);
+                if (items.Count > 0)
+                {
+                    // One statement per claim marks the runs that just started (or woke from a timer) as running.
+                    var runIds = items.Select(i => i.RunId).Distinct().ToList();
+                    await db.EngineRuns.Where(r => runIds.Contains(r.Id) && (r.Status == RunStatus.Pending || r.Status == RunStatus.Waiting))
+                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Running).SetProperty(r => r.StartedAt, r => r.StartedAt ?? now), CancellationToken.None);
+                }
             }
         }
         foreach (var item in items)

@@ -46,12 +46,6 @@ public sealed class WorkItemRunner(
         }
         else
         {
-            if (run.Status is RunStatus.Pending or RunStatus.Waiting)
-            {
-                var now = time.GetUtcNow().UtcDateTime;
-                await db.EngineRuns.Where(r => r.Id == run.Id && (r.Status == RunStatus.Pending || r.Status == RunStatus.Waiting))
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Running).SetProperty(r => r.StartedAt, r => r.StartedAt ?? now), CancellationToken.None);
-            }
             context = new ActivityContext(item, run);
             var activity = (IActivity)scope.ServiceProvider.GetRequiredService(activityType);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(runCancelled, stopping);
@@ -105,6 +99,66 @@ public sealed class WorkItemRunner(
         ActivityContext? context, Outcome outcome, CancellationToken ct)
     {
         using var _ = await gate.EnterAsync(ct);
+        if (outcome.IsSuccess && context is not null && context.RunFailure is null)
+        {
+            if (await TryCompleteAsync(db, services, item, owner, context, ct))
+            {
+                return;
+            }
+            // The run was cancelled or failed while this activity ran: its output is dropped with the run.
+            db.ChangeTracker.Clear();
+            (context, outcome) = (null, Outcome.Cancel());
+        }
+        await FinishLockingRunAsync(db, services, item, owner, context, outcome, ct);
+    }
+
+    /// <summary>
+    /// The common path: complete the item, schedule what it asked for and count it on the run in one
+    /// statement, without first locking the run. Returns false, having rolled back, when the run turns out
+    /// to be cancelled or ended and the item had scheduled more work.
+    /// </summary>
+    private async Task<bool> TryCompleteAsync(ForgeDbContext db, IServiceProvider services, EngineWorkItem item, string owner, ActivityContext context, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await MarkItemAsync(db, item, owner, Outcome.Success(), now, ct) == 0)
+        {
+            await tx.RollbackAsync(ct);
+            logger.LogWarning("Lost the lease on work item {ItemId} ({Activity}); its result is discarded", item.Id, item.Activity);
+            return true;
+        }
+        var (added, allDelayed) = await ScheduleAsync(db, item, context, now, ct);
+        foreach (var action in context.CommitActions)
+        {
+            await action(db, ct);
+        }
+        await db.SaveChangesAsync(ct);
+        var run = await EngineSql.CountCompletionAsync(db, item.RunId, added, allDelayed, context.NewState, context.ProgressDone, context.ProgressTotal, context.Step, now, ct);
+        if (run is null || (added > 0 && (run.CancelRequested || RunStatus.IsTerminal(run.Status))))
+        {
+            await tx.RollbackAsync(ct);
+            return run is null;
+        }
+        if (run.Outstanding == 0 && RunStatus.IsTerminal(run.Status))
+        {
+            await NotifyObserversAsync(db, services, item.RunId, ct);
+            await db.SaveChangesAsync(ct);
+        }
+        if (added > 0)
+        {
+            await EngineSql.NotifyAsync(db, ct);
+        }
+        await tx.CommitAsync(ct);
+        if (added > 0)
+        {
+            signal.Pulse();
+        }
+        return true;
+    }
+
+    private async Task FinishLockingRunAsync(ForgeDbContext db, IServiceProvider services, EngineWorkItem item, string owner,
+        ActivityContext? context, Outcome outcome, CancellationToken ct)
+    {
         var now = time.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
@@ -308,8 +362,13 @@ public sealed class WorkItemRunner(
 
     private static async Task NotifyObserversAsync(ForgeDbContext db, IServiceProvider services, Guid runId, CancellationToken ct)
     {
+        var observers = services.GetServices<IRunObserver>().ToList();
+        if (observers.Count == 0)
+        {
+            return;
+        }
         var run = await db.EngineRuns.AsNoTracking().FirstAsync(r => r.Id == runId, ct);
-        foreach (var observer in services.GetServices<IRunObserver>().Where(o => o.RunType == run.Type))
+        foreach (var observer in observers.Where(o => o.RunType == run.Type))
         {
             await observer.OnRunEndedAsync(db, run, ct);
         }

@@ -18,12 +18,15 @@ public sealed class EngineHarness : IAsyncDisposable
     private readonly List<IHost> _workers = [];
     private readonly string? _tempDir;
 
-    private EngineHarness(DatabaseProvider provider, Dictionary<string, string?> settings, string? tempDir)
+    private readonly Action<IServiceCollection>? _configure;
+
+    private EngineHarness(DatabaseProvider provider, Dictionary<string, string?> settings, string? tempDir, Action<IServiceCollection>? configure)
     {
         Provider = provider;
         Settings = settings;
         _tempDir = tempDir;
-        Services = BuildServices(settings, role: "api");
+        _configure = configure;
+        Services = BuildServices(settings, role: "api", configure);
     }
 
     public DatabaseProvider Provider { get; }
@@ -31,7 +34,7 @@ public sealed class EngineHarness : IAsyncDisposable
     /// <summary>An API-role host: the engine client and the database, no workers.</summary>
     public ServiceProvider Services { get; }
 
-    public static async Task<EngineHarness> CreateAsync(DatabaseProvider provider, IDictionary<string, string?>? overrides = null)
+    public static async Task<EngineHarness> CreateAsync(DatabaseProvider provider, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configure = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -58,7 +61,7 @@ public sealed class EngineHarness : IAsyncDisposable
         {
             settings[key] = value;
         }
-        var harness = new EngineHarness(provider, settings, tempDir);
+        var harness = new EngineHarness(provider, settings, tempDir, configure);
         await harness.Services.MigrateForgeDatabaseAsync();
         await using var scope = harness.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
@@ -94,6 +97,7 @@ public sealed class EngineHarness : IAsyncDisposable
         builder.Services.AddForgeData(builder.Configuration);
         builder.Services.AddForgeEngine(builder.Configuration);
         builder.Services.AddTestActivities();
+        _configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         _workers.Add(host);
@@ -187,7 +191,7 @@ public sealed class EngineHarness : IAsyncDisposable
         }
     }
 
-    private static ServiceProvider BuildServices(Dictionary<string, string?> settings, string role)
+    private static ServiceProvider BuildServices(Dictionary<string, string?> settings, string role, Action<IServiceCollection>? configure)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings)
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Forge:Role"] = role }).Build();
@@ -196,6 +200,7 @@ public sealed class EngineHarness : IAsyncDisposable
         services.AddForgeData(configuration);
         services.AddForgeEngine(configuration);
         services.AddTestActivities();
+        configure?.Invoke(services);
         return services.BuildServiceProvider();
     }
 }
