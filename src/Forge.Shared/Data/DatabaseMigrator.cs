@@ -13,6 +13,12 @@ public static class DatabaseMigrator
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            // WAL is a property of the database file: readers no longer block the writer, nor it them.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
         await db.Database.MigrateAsync(cancellationToken);
     }
 }

@@ -79,6 +79,13 @@ internal static class EngineSql
         return rows.Count == 0 ? null : rows[0];
     }
 
+    /// <summary>Marks an item completed if this claim (owner and attempt) still holds it; returns 1 or 0.</summary>
+    public static Task<int> CompleteItemAsync(ForgeDbContext db, Guid itemId, string owner, int attempt, DateTime now, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""
+            UPDATE engine_work_items SET status = 'completed', completed_at = {now}, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = {itemId} AND lease_owner = {owner} AND attempts = {attempt} AND status = 'running'
+            """, ct);
+
     public static async Task<int> DecrementJoinAsync(ForgeDbContext db, Guid joinId, CancellationToken ct)
     {
         var rows = await db.Database.SqlQuery<int>($"""

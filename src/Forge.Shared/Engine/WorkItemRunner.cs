@@ -275,11 +275,8 @@ public sealed class WorkItemRunner(
         var mine = db.EngineWorkItems.Where(w => w.Id == item.Id && w.LeaseOwner == owner && w.Attempts == item.Attempts && w.Status == WorkItemStatus.Running);
         return outcome.Kind switch
         {
-            OutcomeKind.Success => mine.ExecuteUpdateAsync(s => s
-                .SetProperty(w => w.Status, WorkItemStatus.Completed)
-                .SetProperty(w => w.CompletedAt, now)
-                .SetProperty(w => w.LeaseOwner, (string?)null)
-                .SetProperty(w => w.LeaseExpiresAt, (DateTime?)null), ct),
+            // The hot path, once per activity: plain SQL costs a fraction of ExecuteUpdate's translation.
+            OutcomeKind.Success => EngineSql.CompleteItemAsync(db, item.Id, owner, item.Attempts, now, ct),
             OutcomeKind.Retry => mine.ExecuteUpdateAsync(s => s
                 .SetProperty(w => w.Status, WorkItemStatus.Pending)
                 .SetProperty(w => w.AvailableAt, now + outcome.Delay)
