@@ -1,5 +1,7 @@
 using System.Net;
 using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Forge.Shared.Storage;
 using Forge.Shared.Storage.Azure;
 using Forge.Tests.Infrastructure;
@@ -51,6 +53,28 @@ public sealed class AzureBlobStoreTests : BlobStoreContract
     }
 
     [Fact]
+    public async Task LargeStreamsGoUpAsBlocksAndListingsFollowContinuationMarkers()
+    {
+        var transport = new RecordingTransport();
+        var store = new AzureBlobStore(new AzureBlobOptions { ConnectionString = _azurite.ConnectionString, Container = "forge-contract", BlockSize = 1024 * 1024, ListPageSize = 2 }, _clock, transport);
+        var data = RandomBytes(5 * 1024 * 1024 + 1, seed: 21);
+
+        await store.PutAsync($"{Prefix}big.bin", new NonSeekableStream(new MemoryStream(data)));
+        foreach (var i in Enumerable.Range(0, 4))
+        {
+            await store.PutAsync($"{Prefix}small-{i}.txt", new MemoryStream([1]));
+        }
+        var listed = await ListAsync(store, Prefix);
+
+        transport.Queries.Count(q => q.Contains("comp=block&", StringComparison.Ordinal)).Should().Be(6);
+        transport.Queries.Count(q => q.EndsWith("comp=blocklist", StringComparison.Ordinal)).Should().Be(1);
+        transport.Queries.Count(q => q.Contains("comp=list", StringComparison.Ordinal)).Should().Be(3);
+        transport.Queries.Should().Contain(q => q.Contains("marker=", StringComparison.Ordinal));
+        listed.Select(i => i.Name).Should().Equal(new[] { "big.bin", "small-0.txt", "small-1.txt", "small-2.txt", "small-3.txt" }.Select(n => Prefix + n));
+        (await ReadAllAsync(store, $"{Prefix}big.bin")).Should().Equal(data);
+    }
+
+    [Fact]
     public async Task SasUrlIsReadOnly()
     {
         var key = $"{Prefix}documents/readonly.txt";
@@ -83,6 +107,14 @@ public sealed class AzureBlobStoreTests : BlobStoreContract
         account.BlobEndpoint.Should().Be(new Uri("https://forgeprod.blob.core.windows.net"));
     }
 
+    private static async Task<byte[]> ReadAllAsync(IBlobStore store, string key)
+    {
+        await using var download = await store.OpenReadAsync(key);
+        using var copy = new MemoryStream();
+        await download.Content.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
     private static async Task<List<BlobItem>> ListAsync(IBlobStore store, string prefix)
     {
         var items = new List<BlobItem>();
@@ -91,5 +123,35 @@ public sealed class AzureBlobStoreTests : BlobStoreContract
             items.Add(item);
         }
         return items;
+    }
+
+    /// <summary>Records each request's query on its way to Azurite, to see which REST operations the adapter used.</summary>
+    private sealed class RecordingTransport : HttpPipelineTransport
+    {
+        private readonly HttpClientTransport _inner = new();
+
+        public List<string> Queries { get; } = [];
+
+        public override Request CreateRequest() => _inner.CreateRequest();
+
+        public override void Process(HttpMessage message)
+        {
+            Record(message);
+            _inner.Process(message);
+        }
+
+        public override ValueTask ProcessAsync(HttpMessage message)
+        {
+            Record(message);
+            return _inner.ProcessAsync(message);
+        }
+
+        private void Record(HttpMessage message)
+        {
+            lock (Queries)
+            {
+                Queries.Add(message.Request.Uri.Query);
+            }
+        }
     }
 }

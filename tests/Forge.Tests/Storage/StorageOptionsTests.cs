@@ -1,5 +1,10 @@
 using Forge.Shared.Storage;
 using Forge.Shared.Storage.Azure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Forge.Tests.Storage;
 
@@ -59,5 +64,38 @@ public sealed class StorageOptionsTests
         });
 
         result.FailureMessage.Should().Contain("Container").And.Contain("SigningKey");
+    }
+
+    [Fact]
+    public void AzureProviderRegistersTheAzureAdapter()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Forge:Storage:Provider"] = "azure",
+            ["Forge:Storage:Azure:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["Forge:Storage:SigningKey"] = new string('k', 32),
+        }).Build();
+        using var services = new ServiceCollection().AddForgeStorage(configuration).BuildServiceProvider();
+
+        services.GetRequiredService<IBlobStore>().Should().BeOfType<AzureBlobStore>();
+        services.GetRequiredService<IBlobStore>().GetDownloadUrl("a/b.txt", TimeSpan.FromMinutes(1)).AbsoluteUri
+            .Should().StartWith("http://127.0.0.1:10000/devstoreaccount1/forge/a/b.txt?sv=");
+    }
+
+    [Fact]
+    public void HostRefusesToStartWithInvalidStorageSettings()
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), $"forge-storage-invalid-{Guid.NewGuid():N}");
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            .UseSetting("Forge:DataPath", dataPath)
+            .UseSetting("Forge:Storage:Provider", "azure"));
+
+        var start = () => factory.CreateClient();
+
+        start.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("Forge:Storage:Azure:ConnectionString");
+        if (Directory.Exists(dataPath))
+        {
+            Directory.Delete(dataPath, recursive: true);
+        }
     }
 }
