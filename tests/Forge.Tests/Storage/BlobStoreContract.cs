@@ -185,9 +185,9 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
-    public async Task DownloadUrlWithoutFileNameServesInline()
+    public async Task DownloadUrlWithoutFileNameServesInlineEvenForKeysWithUrlSpecialCharacters()
     {
-        var key = $"{Prefix}documents/d/doc/notes with spaces & symbols.txt";
+        var key = $"{Prefix}documents/d/doc/notes 100% #1 + ? & é=ç;.txt";
         await Store.PutAsync(key, new MemoryStream("hello"u8.ToArray()));
 
         using var response = await DownloadClient.GetAsync(Store.GetDownloadUrl(key, TimeSpan.FromMinutes(10)));
