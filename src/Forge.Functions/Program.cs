@@ -1,5 +1,6 @@
 using Forge.Functions.Health;
 using Forge.Functions.Hosting;
+using Forge.Functions.Storage;
 using Forge.Shared.Data;
 using Forge.Shared.Engine;
 using Forge.Shared.Storage;

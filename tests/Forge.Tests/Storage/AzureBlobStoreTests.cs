@@ -1,0 +1,157 @@
+using System.Net;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Forge.Shared.Storage;
+using Forge.Shared.Storage.Azure;
+using Forge.Tests.Infrastructure;
+
+namespace Forge.Tests.Storage;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureBlobStoreTests : BlobStoreContract
+{
+    private static readonly HttpClient Http = new();
+    private readonly AzuriteFixture _azurite;
+    private readonly TestClock _clock = new();
+    private readonly AzureBlobStore _store;
+
+    public AzureBlobStoreTests(AzuriteFixture azurite)
+    {
+        _azurite = azurite;
+        // A tiny page size makes every listing in the contract span several List Blobs pages.
+        _store = new AzureBlobStore(new AzureBlobOptions { ConnectionString = azurite.ConnectionString, Container = "forge-contract", ListPageSize = 2 }, _clock);
+    }
+
+    protected override IBlobStore Store => _store;
+
+    protected override TestClock Clock => _clock;
+
+    protected override HttpClient DownloadClient => Http;
+
+    [Fact]
+    public async Task ContainerIsCreatedWhenMissing()
+    {
+        var store = new AzureBlobStore(new AzureBlobOptions { ConnectionString = _azurite.ConnectionString, Container = $"fresh-{Guid.NewGuid():N}"[..20] }, _clock);
+        (await ListAsync(store, "")).Should().BeEmpty();
+
+        await store.PutAsync("documents/first.txt", new MemoryStream([1]));
+
+        (await ListAsync(store, "")).Select(i => i.Name).Should().Equal("documents/first.txt");
+    }
+
+    [Fact]
+    public async Task RequestsSignedWithTheWrongAccountKeyAreRejected()
+    {
+        var wrongKey = Convert.ToBase64String(new byte[64]);
+        var connection = _azurite.ConnectionString.Replace(AzureStorageAccount.DevelopmentAccountKey, wrongKey, StringComparison.Ordinal);
+        var store = new AzureBlobStore(new AzureBlobOptions { ConnectionString = connection, Container = "forge-contract" }, _clock);
+
+        var put = () => store.PutAsync($"{Prefix}documents/x.txt", new MemoryStream([1]));
+
+        (await put.Should().ThrowAsync<RequestFailedException>()).Which.Status.Should().Be(403);
+    }
+
+    [Fact]
+    public async Task LargeStreamsGoUpAsBlocksAndListingsFollowContinuationMarkers()
+    {
+        var transport = new RecordingTransport();
+        var store = new AzureBlobStore(new AzureBlobOptions { ConnectionString = _azurite.ConnectionString, Container = "forge-contract", BlockSize = 1024 * 1024, ListPageSize = 2 }, _clock, transport);
+        var data = RandomBytes(5 * 1024 * 1024 + 1, seed: 21);
+
+        await store.PutAsync($"{Prefix}big.bin", new NonSeekableStream(new MemoryStream(data)));
+        foreach (var i in Enumerable.Range(0, 4))
+        {
+            await store.PutAsync($"{Prefix}small-{i}.txt", new MemoryStream([1]));
+        }
+        var listed = await ListAsync(store, Prefix);
+
+        transport.Queries.Count(q => q.Contains("comp=block&", StringComparison.Ordinal)).Should().Be(6);
+        transport.Queries.Count(q => q.EndsWith("comp=blocklist", StringComparison.Ordinal)).Should().Be(1);
+        transport.Queries.Count(q => q.Contains("comp=list", StringComparison.Ordinal)).Should().Be(3);
+        transport.Queries.Should().Contain(q => q.Contains("marker=", StringComparison.Ordinal));
+        listed.Select(i => i.Name).Should().Equal(new[] { "big.bin", "small-0.txt", "small-1.txt", "small-2.txt", "small-3.txt" }.Select(n => Prefix + n));
+        (await ReadAllAsync(store, $"{Prefix}big.bin")).Should().Equal(data);
+    }
+
+    [Fact]
+    public async Task SasUrlIsReadOnly()
+    {
+        var key = $"{Prefix}documents/readonly.txt";
+        await _store.PutAsync(key, new MemoryStream([1, 2]));
+        var url = _store.GetDownloadUrl(key, TimeSpan.FromMinutes(5));
+        using var overwrite = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent([9]) };
+        overwrite.Headers.Add("x-ms-blob-type", "BlockBlob");
+
+        using var response = await Http.SendAsync(overwrite);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await ReadAllAsync(key)).Should().Equal(1, 2);
+    }
+
+    [Fact]
+    public void DevelopmentStorageConnectionStringPointsAtAzuriteDefaults()
+    {
+        var account = AzureStorageAccount.Parse("UseDevelopmentStorage=true");
+
+        account.Name.Should().Be("devstoreaccount1");
+        account.BlobEndpoint.Should().Be(new Uri("http://127.0.0.1:10000/devstoreaccount1"));
+        Convert.ToBase64String(account.Key).Should().Be(AzureStorageAccount.DevelopmentAccountKey);
+    }
+
+    [Fact]
+    public void StandardConnectionStringWithoutBlobEndpointUsesTheAccountHost()
+    {
+        var account = AzureStorageAccount.Parse($"DefaultEndpointsProtocol=https;AccountName=forgeprod;AccountKey={AzureStorageAccount.DevelopmentAccountKey};EndpointSuffix=core.windows.net");
+
+        account.BlobEndpoint.Should().Be(new Uri("https://forgeprod.blob.core.windows.net"));
+    }
+
+    private static async Task<byte[]> ReadAllAsync(IBlobStore store, string key)
+    {
+        await using var download = await store.OpenReadAsync(key);
+        using var copy = new MemoryStream();
+        await download.Content.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
+    private static async Task<List<BlobItem>> ListAsync(IBlobStore store, string prefix)
+    {
+        var items = new List<BlobItem>();
+        await foreach (var item in store.ListAsync(prefix))
+        {
+            items.Add(item);
+        }
+        return items;
+    }
+
+    /// <summary>Records each request's query on its way to Azurite, to see which REST operations the adapter used.</summary>
+    private sealed class RecordingTransport : HttpPipelineTransport
+    {
+        private readonly HttpClientTransport _inner = new();
+
+        public List<string> Queries { get; } = [];
+
+        public override Request CreateRequest() => _inner.CreateRequest();
+
+        public override void Process(HttpMessage message)
+        {
+            Record(message);
+            _inner.Process(message);
+        }
+
+        public override ValueTask ProcessAsync(HttpMessage message)
+        {
+            Record(message);
+            return _inner.ProcessAsync(message);
+        }
+
+        private void Record(HttpMessage message)
+        {
+            lock (Queries)
+            {
+                Queries.Add(message.Request.Uri.Query);
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using Forge.Shared.Storage;
+using Forge.Shared.Storage.Azure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Forge.Tests.Storage;
+
+public sealed class StorageOptionsTests
+{
+    private static readonly StorageOptionsValidator Validator = new();
+
+    [Fact]
+    public void DefaultFileSystemOptionsAreValid()
+    {
+        Validator.Validate(null, new StorageOptions { Root = "/tmp/blobs" }).Succeeded.Should().BeTrue();
+    }
+
+    [Fact]
+    public void UnknownProviderIsRejectedWithTheSettingName()
+    {
+        var result = Validator.Validate(null, new StorageOptions { Provider = "s3", Root = "/tmp/blobs" });
+
+        result.Failed.Should().BeTrue();
+        result.FailureMessage.Should().Contain("Forge:Storage:Provider");
+    }
+
+    [Fact]
+    public void AzureWithoutConnectionStringIsRejected()
+    {
+        var result = Validator.Validate(null, new StorageOptions { Provider = "azure" });
+
+        result.FailureMessage.Should().Contain("Forge:Storage:Azure:ConnectionString");
+    }
+
+    [Theory]
+    [InlineData("UseDevelopmentStorage=true")]
+    [InlineData("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + AzureStorageAccount.DevelopmentAccountKey + ";BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;")]
+    public void AzureConnectionStringsInTheStandardFormsAreAccepted(string connectionString)
+    {
+        Validator.Validate(null, new StorageOptions { Provider = "azure", Azure = { ConnectionString = connectionString } }).Succeeded.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("AccountName=x", "AccountKey")]
+    [InlineData("AccountKey=abc=", "AccountName")]
+    public void IncompleteAzureConnectionStringsAreRejected(string connectionString, string missing)
+    {
+        var result = Validator.Validate(null, new StorageOptions { Provider = "azure", Azure = { ConnectionString = connectionString } });
+
+        result.FailureMessage.Should().Contain(missing);
+    }
+
+    [Fact]
+    public void InvalidContainerNameAndShortSigningKeyAreRejected()
+    {
+        var result = Validator.Validate(null, new StorageOptions
+        {
+            Provider = "azure",
+            SigningKey = "short",
+            Azure = { ConnectionString = "UseDevelopmentStorage=true", Container = "Forge_Blobs" },
+        });
+
+        result.FailureMessage.Should().Contain("Container").And.Contain("SigningKey");
+    }
+
+    [Fact]
+    public void AzureProviderRegistersTheAzureAdapter()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Forge:Storage:Provider"] = "azure",
+            ["Forge:Storage:Azure:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["Forge:Storage:SigningKey"] = new string('k', 32),
+        }).Build();
+        using var services = new ServiceCollection().AddForgeStorage(configuration).BuildServiceProvider();
+
+        services.GetRequiredService<IBlobStore>().Should().BeOfType<AzureBlobStore>();
+        services.GetRequiredService<IBlobStore>().GetDownloadUrl("a/b.txt", TimeSpan.FromMinutes(1)).AbsoluteUri
+            .Should().StartWith("http://127.0.0.1:10000/devstoreaccount1/forge/a/b.txt?sv=");
+    }
+
+    [Fact]
+    public void HostRefusesToStartWithInvalidStorageSettings()
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), $"forge-storage-invalid-{Guid.NewGuid():N}");
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            .UseSetting("Forge:DataPath", dataPath)
+            .UseSetting("Forge:Storage:Provider", "azure"));
+
+        var start = () => factory.CreateClient();
+
+        start.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("Forge:Storage:Azure:ConnectionString");
+        if (Directory.Exists(dataPath))
+        {
+            Directory.Delete(dataPath, recursive: true);
+        }
+    }
+}
