@@ -11,7 +11,7 @@ namespace Forge.Functions.Hosting;
 /// </summary>
 public static class ForgeCli
 {
-    private static readonly string[] Verbs = ["token", "apikey", "help", "-h", "--help", "-?"];
+    private static readonly string[] Verbs = ["token", "apikey", "-h", "--help", "-?"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
