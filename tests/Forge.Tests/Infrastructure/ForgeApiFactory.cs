@@ -20,6 +20,12 @@ public class ForgeApiFactory : WebApplicationFactory<Program>
     {
         DataPath = Path.Combine(Path.GetTempPath(), "forge-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataPath);
+        // A developer's environment or local.settings.json must not leak into tests: the embedded defaults unless a test says otherwise.
+        WithSetting("Forge:Database", "sqlite");
+        WithSetting("ConnectionStrings:Forge", "");
+        WithSetting("Forge:Auth:SigningKey", "");
+        WithSetting("Forge:Auth:Authority", "");
+        WithSetting("Forge:Auth:AllowAnonymous", "false");
     }
 
     public string DataPath { get; }
