@@ -24,8 +24,8 @@ public sealed partial class ForgeExceptionHandler(ILogger<ForgeExceptionHandler>
     {
         TooManyRequestsException e => new ApiError(e.StatusCode, e.Message, e.Code, e.Details, e.RetryAfterSeconds),
         ForgeApiException e => new ApiError(e.StatusCode, e.Message, e.Code, e.Details),
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ApiError(StatusCodes.Status413PayloadTooLarge, "Request body too large"),
-        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => new ApiError(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type"),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ApiError(StatusCodes.Status413PayloadTooLarge),
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => new ApiError(StatusCodes.Status415UnsupportedMediaType),
         BadHttpRequestException { InnerException: JsonException json } => InvalidJson(json),
         // Parameter binding failures (missing or unparsable route/query/body values) are validation errors in seed 001's terms.
         BadHttpRequestException e => new ApiError(StatusCodes.Status422UnprocessableEntity, "Validation failed", "VALIDATION_ERROR",

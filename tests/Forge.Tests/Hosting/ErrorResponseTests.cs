@@ -91,7 +91,7 @@ public sealed class ErrorResponseTests(ErrorTestFactory factory) : IClassFixture
         var response = await Post("/api/v1/test/items", $$"""{"name":"{{new string('x', 2048)}}","count":1}""");
 
         response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
-        (await JsonBody(response)).GetProperty("error").GetString().Should().Be("Request body too large");
+        (await JsonBody(response)).GetProperty("error").GetString().Should().Be("Payload Too Large");
     }
 
     [Fact]
@@ -182,6 +182,29 @@ public sealed class ErrorResponseTests(ErrorTestFactory factory) : IClassFixture
 
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await JsonBody(response)).GetProperty("error").GetString().Should().Be("Not Found");
+    }
+
+    [Fact]
+    public async Task ForbiddenOnJobsRouteUsesSeed003Shape()
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", factory.IssueToken("alice"));
+
+        var response = await client.GetAsync("/jobs/test/admin");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await response.Content.ReadAsStringAsync()).Should().Be("""{"error":"Forbidden","message":"Insufficient permissions"}""");
+    }
+
+    [Fact]
+    public async Task UnauthorizedOnTrainRouteUsesSeed002Shape()
+    {
+        var response = await factory.CreateClient().GetAsync("/api/train/test/protected");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        var body = await JsonBody(response);
+        PropertyNames(body).Should().Equal("code", "message", "timestamp");
+        body.GetProperty("code").GetString().Should().Be("UNAUTHORIZED");
     }
 
     private Task<HttpResponseMessage> Post(string path, string json) =>
