@@ -5,17 +5,25 @@ using Forge.Shared.Data;
 using Forge.Shared.Engine;
 using Forge.Shared.Storage;
 
-var builder = WebApplication.CreateBuilder(args);
+// Verbs (token, apikey) run without the web host so their stdout holds only what they print.
+if (ForgeCli.IsCommand(args))
+{
+    return await ForgeCli.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(ForgeCli.ToHostArgs(args));
+// First: it adds host.json and local.settings.json, which the registrations below read.
+builder.AddForgeHosting();
 builder.Services.AddForgeData(builder.Configuration);
 builder.Services.AddForgeStorage(builder.Configuration);
 builder.Services.AddForgeEngine(builder.Configuration);
-builder.AddForgeHosting();
 
 var app = builder.Build();
 await app.Services.MigrateForgeDatabaseAsync();
 app.UseForgeHosting();
 app.MapHealthApi();
 app.MapStorageApi();
-app.Run();
+await app.RunAsync();
+return 0;
 
 public partial class Program;

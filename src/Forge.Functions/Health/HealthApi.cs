@@ -4,8 +4,10 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health", () => TypedResults.Ok(new HealthResponse("healthy")));
-        routes.MapGet("/health/detailed", () => TypedResults.Ok(new DetailedHealthResponse("healthy", "VRForge", "0.1.0")));
+        // Probes and load balancers call these without credentials.
+        var group = routes.MapGroup("/health").AllowAnonymous().WithTags("Health");
+        group.MapGet("", () => TypedResults.Ok(new HealthResponse("healthy")));
+        group.MapGet("/detailed", () => TypedResults.Ok(new DetailedHealthResponse("healthy", "VRForge", "0.1.0")));
         return routes;
     }
 }

@@ -1,9 +1,85 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
 namespace Forge.Functions.Hosting;
 
 /// <summary>Cross-cutting host concerns: configuration sources, errors, request ids, auth, OpenAPI.</summary>
-public static class HostingExtensions
+public static partial class HostingExtensions
 {
-    public static WebApplicationBuilder AddForgeHosting(this WebApplicationBuilder builder) => builder;
+    /// <summary>Call first: it adds host.json and local.settings.json, which the other Add* calls read.</summary>
+    public static WebApplicationBuilder AddForgeHosting(this WebApplicationBuilder builder)
+    {
+        builder.AddForgeConfiguration();
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
 
-    public static WebApplication UseForgeHosting(this WebApplication app) => app;
+        services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var maxBody = builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>()?.MaxRequestBodyBytes ?? new HttpOptions().MaxRequestBodyBytes;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
+        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = Math.Max(o.MultipartBodyLengthLimit, maxBody));
+
+        // Binding failures throw so the exception handler can answer 422 in the route's error shape, not an empty 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<ForgeExceptionHandler>();
+
+        builder.AddForgeAuthentication();
+        services.AddForgeOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseForgeHosting(this WebApplication app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            AllowStatusCode404Response = true,
+            // Only reached if ForgeExceptionHandler could not write (it always does); never fall back to HTML.
+            ExceptionHandler = context => ApiErrorWriter.WriteAsync(context, new ApiError(StatusCodes.Status500InternalServerError)),
+        });
+        // Bodiless error statuses (unknown route, 405, 401/403 challenges, TypedResults.NotFound()) get the family shape.
+        app.UseStatusCodePages(context => ApiErrorWriter.WriteAsync(context.HttpContext, new ApiError(context.HttpContext.Response.StatusCode)));
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseForgeApiDocs();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapForgeOpenApi();
+        app.MapAuthApi();
+        foreach (var extension in app.Services.GetServices<EndpointExtension>())
+        {
+            extension.Map(app);
+        }
+        LogDevelopmentToken(app);
+        return app;
+    }
+
+    /// <summary>So a new user can call protected routes at once, without running the token verb first.</summary>
+    private static void LogDevelopmentToken(WebApplication app)
+    {
+        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        var role = app.Services.GetRequiredService<ForgeRole>();
+        if (auth.UsesAuthority || !role.IsApi)
+        {
+            return;
+        }
+        var key = app.Services.GetRequiredService<JwtSigningKey>();
+        if (!app.Environment.IsDevelopment() && !key.Generated)
+        {
+            return;
+        }
+        var token = app.Services.GetRequiredService<JwtTokenIssuer>().Issue("dev", JwtTokenIssuer.DefaultLifetime);
+        LogToken(app.Logger, JwtTokenIssuer.DefaultLifetime.TotalHours, token);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Development token for user 'dev' (valid {Hours} h): Authorization: Bearer {Token}")]
+    private static partial void LogToken(ILogger logger, double hours, string token);
 }
+
+/// <summary>
+/// Extra endpoints mapped inside the Forge pipeline (errors, request ids, auth apply to them), registered in
+/// DI by a host that embeds Forge; the API tests use it for endpoints that exercise the pipeline.
+/// </summary>
+public sealed record EndpointExtension(Action<IEndpointRouteBuilder> Map);
