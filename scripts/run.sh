@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs Forge on http://localhost:8000 with the embedded defaults: SQLite and file-system blobs in ./.forge,
+# the engine in-process, the offline extractive generator. Prints a development token at start.
+# Extra arguments go to Forge, e.g. `bash scripts/run.sh --role api` or `bash scripts/run.sh token --user alice`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec dotnet run --project src/Forge.Functions -- "$@"
