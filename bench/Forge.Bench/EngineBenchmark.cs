@@ -93,6 +93,7 @@ public static class EngineBenchmark
             await db.SaveChangesAsync();
         }
         var expected = fanOut ? items + 2 : items;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         for (var w = 0; w < workers; w++)
         {
@@ -103,6 +104,8 @@ public static class EngineBenchmark
             await Task.Delay(20);
         }
         var elapsed = watch.Elapsed;
+        var cpuPerItem = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / expected;
+        Console.WriteLine($"    ({cpuPerItem:F2} ms of Forge CPU per activity)");
         var failed = await harness.WithDbAsync(db => db.EngineRuns.CountAsync(r => r.Status != RunStatus.Completed));
         if (failed > 0)
         {

@@ -29,7 +29,7 @@ public static class DataServiceCollectionExtensions
             }
             var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
             services.AddSingleton(dataSource);
-            services.AddDbContext<ForgeDbContext, PostgresForgeDbContext>((sp, o) => o
+            services.AddDbContextPool<ForgeDbContext, PostgresForgeDbContext>((sp, o) => o
                 .UseNpgsql(dataSource)
                 .AddInterceptors(sp.GetServices<IInterceptor>())
                 .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
@@ -38,7 +38,7 @@ public static class DataServiceCollectionExtensions
         {
             var sqlite = SqliteConnectionString(options, connectionString);
             services.AddSingleton(new SqliteDatabase(sqlite));
-            services.AddDbContext<ForgeDbContext, SqliteForgeDbContext>((sp, o) => o
+            services.AddDbContextPool<ForgeDbContext, SqliteForgeDbContext>((sp, o) => o
                 .UseSqlite(sqlite)
                 .AddInterceptors(SqlitePragmas.Instance)
                 .AddInterceptors(sp.GetServices<IInterceptor>())

@@ -40,6 +40,21 @@ internal static class EngineSql
         return query.AsNoTracking().ToListAsync(ct);
     }
 
+    public static Task<int> MarkRunsStartedAsync(ForgeDbContext db, IReadOnlyList<Guid> runIds, DateTime now, CancellationToken ct) =>
+        db.Provider == DatabaseProvider.Postgres
+            ? db.Database.ExecuteSqlAsync($"""
+                UPDATE engine_runs SET status = 'running', started_at = COALESCE(started_at, {now}), updated_at = {now}
+                WHERE id = ANY({runIds.ToArray()}) AND status IN ('pending', 'waiting')
+                """, ct)
+            : db.Database.ExecuteSqlAsync($"""
+                UPDATE engine_runs SET status = 'running', started_at = COALESCE(started_at, {now}), updated_at = {now}
+                WHERE id IN (SELECT value FROM json_each({SqliteGuidArray(runIds)})) AND status IN ('pending', 'waiting')
+                """, ct);
+
+    /// <summary>A JSON array of ids in the form EF Core stores GUIDs in SQLite (upper-case text).</summary>
+    private static string SqliteGuidArray(IEnumerable<Guid> ids) =>
+        System.Text.Json.JsonSerializer.Serialize(ids.Select(id => id.ToString().ToUpperInvariant()));
+
     /// <summary>Locks the run row for the rest of the transaction and reads what the caller decides on.</summary>
     public static async Task<RunLock?> LockRunAsync(ForgeDbContext db, Guid runId, DateTime now, CancellationToken ct)
     {
@@ -50,41 +65,63 @@ internal static class EngineSql
         return rows.Count == 0 ? null : rows[0];
     }
 
+    // Counts a completed item on its run and moves the run's status. {0} added, {1} all added are timers,
+    // {2} state, {3} progress done, {4} progress total, {5} step, {6} now.
+    private const string CountOnRun = """
+        outstanding = outstanding - 1 + {0},
+        status = CASE
+            WHEN status IN ('completed', 'failed', 'cancelled') THEN status
+            WHEN outstanding - 1 + {0} <= 0 THEN (CASE WHEN cancel_requested THEN 'cancelled' ELSE 'completed' END)
+            WHEN cancel_requested THEN status
+            WHEN {0} > 0 AND {1} THEN 'waiting'
+            WHEN {0} > 0 THEN 'running'
+            ELSE status END,
+        completed_at = CASE WHEN status NOT IN ('completed', 'failed', 'cancelled') AND outstanding - 1 + {0} <= 0 THEN {6} ELSE completed_at END,
+        state = COALESCE({2}, state),
+        progress_done = COALESCE({3}, progress_done),
+        progress_total = COALESCE({4}, progress_total),
+        current_step = COALESCE({5}, current_step),
+        updated_at = {6}
+        """;
+
+    private const string RunLockColumns = """status AS "Status", cancel_requested AS "CancelRequested", outstanding AS "Outstanding" """;
+
     /// <summary>
-    /// Counts a completed item on its run and moves the run's status, in one statement that also returns
-    /// what the caller must check (a cancel request or an ended run means scheduled work must not land).
+    /// Marks the item completed if this claim (owner and attempt) still holds it, counts it on its run and
+    /// returns what the caller must check (a cancel request or an ended run means scheduled work must not
+    /// land). Null when the claim was lost. One statement on PostgreSQL, two on SQLite (in-process, cheap).
     /// </summary>
-    public static async Task<RunLock?> CountCompletionAsync(ForgeDbContext db, Guid runId, int added, bool allDelayed,
+    public static async Task<RunLock?> CompleteAndCountAsync(ForgeDbContext db, EngineWorkItem item, string owner, int added, bool allDelayed,
         string? state, int? done, int? total, string? step, DateTime now, CancellationToken ct)
     {
-        var rows = await db.Database.SqlQuery<RunLock>($"""
-            UPDATE engine_runs SET
-                outstanding = outstanding - 1 + {added},
-                status = CASE
-                    WHEN status IN ('completed', 'failed', 'cancelled') THEN status
-                    WHEN outstanding - 1 + {added} <= 0 THEN (CASE WHEN cancel_requested THEN 'cancelled' ELSE 'completed' END)
-                    WHEN cancel_requested THEN status
-                    WHEN {added} > 0 AND {allDelayed} THEN 'waiting'
-                    WHEN {added} > 0 THEN 'running'
-                    ELSE status END,
-                completed_at = CASE WHEN status NOT IN ('completed', 'failed', 'cancelled') AND outstanding - 1 + {added} <= 0 THEN {now} ELSE completed_at END,
-                state = COALESCE({state}, state),
-                progress_done = COALESCE({done}, progress_done),
-                progress_total = COALESCE({total}, progress_total),
-                current_step = COALESCE({step}, current_step),
-                updated_at = {now}
-            WHERE id = {runId}
-            RETURNING status AS "Status", cancel_requested AS "CancelRequested", outstanding AS "Outstanding"
-            """).ToListAsync(ct);
-        return rows.Count == 0 ? null : rows[0];
+        object?[] args = [added, allDelayed, state, done, total, step, now, item.Id, owner, item.Attempts, item.RunId];
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            var rows = await db.Database.SqlQueryRaw<RunLock>($$"""
+                WITH done AS (
+                    UPDATE engine_work_items SET status = 'completed', completed_at = {6}, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = {7} AND lease_owner = {8} AND attempts = {9} AND status = 'running'
+                    RETURNING run_id)
+                UPDATE engine_runs SET {{CountOnRun}}
+                WHERE id IN (SELECT run_id FROM done)
+                RETURNING {{RunLockColumns}}
+                """, args!).ToListAsync(ct);
+            return rows.Count == 0 ? null : rows[0];
+        }
+        if (await db.Database.ExecuteSqlRawAsync("""
+                UPDATE engine_work_items SET status = 'completed', completed_at = {6}, lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = {7} AND lease_owner = {8} AND attempts = {9} AND status = 'running'
+                """, args!, ct) == 0)
+        {
+            return null;
+        }
+        var counted = await db.Database.SqlQueryRaw<RunLock>($$"""
+            UPDATE engine_runs SET {{CountOnRun}}
+            WHERE id = {10}
+            RETURNING {{RunLockColumns}}
+            """, args!).ToListAsync(ct);
+        return counted.Count == 0 ? null : counted[0];
     }
-
-    /// <summary>Marks an item completed if this claim (owner and attempt) still holds it; returns 1 or 0.</summary>
-    public static Task<int> CompleteItemAsync(ForgeDbContext db, Guid itemId, string owner, int attempt, DateTime now, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"""
-            UPDATE engine_work_items SET status = 'completed', completed_at = {now}, lease_owner = NULL, lease_expires_at = NULL
-            WHERE id = {itemId} AND lease_owner = {owner} AND attempts = {attempt} AND status = 'running'
-            """, ct);
 
     public static async Task<int> DecrementJoinAsync(ForgeDbContext db, Guid joinId, CancellationToken ct)
     {

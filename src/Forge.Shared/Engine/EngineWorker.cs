@@ -21,6 +21,14 @@ public sealed class EngineWorker(
     IOptions<EngineOptions> options,
     ILogger<EngineWorker> logger) : BackgroundService
 {
+    // Compiled once: these run on every claim and idle loop, where LINQ translation would cost more than the query.
+    private static readonly Func<ForgeDbContext, List<Guid>, IAsyncEnumerable<EngineRun>> RunsByIds =
+        EF.CompileAsyncQuery((ForgeDbContext db, List<Guid> ids) => db.EngineRuns.AsNoTracking().Where(r => ids.Contains(r.Id)));
+
+    private static readonly Func<ForgeDbContext, CancellationToken, Task<DateTime?>> NextAvailableAt =
+        EF.CompileAsyncQuery((ForgeDbContext db, CancellationToken ct) => db.EngineWorkItems
+            .Where(w => w.Status == WorkItemStatus.Pending).OrderBy(w => w.AvailableAt).Select(w => (DateTime?)w.AvailableAt).FirstOrDefault());
+
     private readonly EngineOptions _options = options.Value;
     private readonly List<Task> _tasks = [];
 
@@ -54,35 +62,42 @@ public sealed class EngineWorker(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var free = _options.Concurrency - running.Count;
-            var claimed = 0;
-            // While busy, wait until a quarter of the slots are free so claims go in batches, not one by one.
-            var canClaim = free > 0 && (running.Count == 0 || free >= Math.Max(1, _options.Concurrency / 4));
-            if (canClaim)
+            try
             {
-                try
-                {
-                    claimed = await ClaimAndStartAsync(free, stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogError(ex, "Claiming work failed; retrying after the poll interval");
-                    await Task.Delay(_options.PollInterval, time, stoppingToken);
-                    continue;
-                }
+                await IterateAsync(stoppingToken);
             }
-            if (claimed > 0 && claimed == free)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                continue;
+                // A database hiccup must not end the worker: log, back off, and go on.
+                logger.LogError(ex, "Engine worker loop failed; retrying after the poll interval");
+                await Task.Delay(_options.PollInterval, time, stoppingToken);
             }
-            var wait = canClaim ? await NextDueAsync(stoppingToken) : _options.PollInterval;
-            await signal.WaitAsync(wait, stoppingToken);
         }
+    }
+
+    private async Task IterateAsync(CancellationToken stoppingToken)
+    {
+        var free = _options.Concurrency - running.Count;
+        var claimed = 0;
+        // While busy, wait until a quarter of the slots are free so claims go in batches, not one by one.
+        var canClaim = free > 0 && (running.Count == 0 || free >= Math.Max(1, _options.Concurrency / 4));
+        if (canClaim)
+        {
+            claimed = await ClaimAndStartAsync(free, stoppingToken);
+            if (claimed == free)
+            {
+                return;
+            }
+        }
+        var wait = canClaim ? await NextDueAsync(stoppingToken) : _options.PollInterval;
+        await signal.WaitAsync(wait, stoppingToken);
     }
 
     private async Task<int> ClaimAndStartAsync(int free, CancellationToken stoppingToken)
     {
         List<EngineWorkItem> items;
+        List<Guid> runIds = [];
+        Dictionary<Guid, EngineRun> runs;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
@@ -93,16 +108,25 @@ public sealed class EngineWorker(
                 if (items.Count > 0)
                 {
                     // One statement per claim marks the runs that just started (or woke from a timer) as running.
-                    var runIds = items.Select(i => i.RunId).Distinct().ToList();
-                    await db.EngineRuns.Where(r => runIds.Contains(r.Id) && (r.Status == RunStatus.Pending || r.Status == RunStatus.Waiting))
-                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Running).SetProperty(r => r.StartedAt, r => r.StartedAt ?? now), CancellationToken.None);
+                    runIds = items.Select(i => i.RunId).Distinct().ToList();
+                    await EngineSql.MarkRunsStartedAsync(db, runIds, now, CancellationToken.None);
+                }
+            }
+            // The activities see their run as it was when claimed; a cancel in between is caught when they finish.
+            runs = [];
+            if (runIds.Count > 0)
+            {
+                await foreach (var run in RunsByIds(db, runIds))
+                {
+                    runs[run.Id] = run;
                 }
             }
         }
         foreach (var item in items)
         {
             var cancellation = running.Add(item);
-            var task = Task.Run(() => RunOneAsync(item, cancellation.Token, stoppingToken), CancellationToken.None);
+            var run = runs.GetValueOrDefault(item.RunId);
+            var task = Task.Run(() => RunOneAsync(item, run, cancellation.Token, stoppingToken), CancellationToken.None);
             lock (_tasks)
             {
                 _tasks.Add(task);
@@ -118,11 +142,11 @@ public sealed class EngineWorker(
         return items.Count;
     }
 
-    private async Task RunOneAsync(EngineWorkItem item, CancellationToken runCancelled, CancellationToken stoppingToken)
+    private async Task RunOneAsync(EngineWorkItem item, EngineRun? run, CancellationToken runCancelled, CancellationToken stoppingToken)
     {
         try
         {
-            await runner.RunAsync(item, WorkerId, runCancelled, stoppingToken);
+            await runner.RunAsync(item, run, WorkerId, runCancelled, stoppingToken);
         }
         catch (Exception ex)
         {
@@ -140,8 +164,7 @@ public sealed class EngineWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
-        var next = await db.EngineWorkItems.Where(w => w.Status == WorkItemStatus.Pending)
-            .OrderBy(w => w.AvailableAt).Select(w => (DateTime?)w.AvailableAt).FirstOrDefaultAsync(stoppingToken);
+        var next = await NextAvailableAt(db, stoppingToken);
         if (next is null)
         {
             return _options.PollInterval;

@@ -20,12 +20,11 @@ public sealed class WorkItemRunner(
 {
     private readonly RetryPolicy _retry = new(options.Value.Retry);
 
-    public async Task RunAsync(EngineWorkItem item, string owner, CancellationToken runCancelled, CancellationToken stopping)
+    /// <param name="run">The run as read when the item was claimed; null if it no longer exists.</param>
+    public async Task RunAsync(EngineWorkItem item, EngineRun? run, string owner, CancellationToken runCancelled, CancellationToken stopping)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
-        // The preparation is short and not cancelled by shutdown, so a claimed item is always either run or given back.
-        var run = await db.EngineRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == item.RunId, CancellationToken.None);
         Outcome outcome;
         ActivityContext? context = null;
         if (run is null || RunStatus.IsTerminal(run.Status) || run.CancelRequested)
@@ -113,42 +112,61 @@ public sealed class WorkItemRunner(
     }
 
     /// <summary>
-    /// The common path: complete the item, schedule what it asked for and count it on the run in one
-    /// statement, without first locking the run. Returns false, having rolled back, when the run turns out
-    /// to be cancelled or ended and the item had scheduled more work.
+    /// The common path: complete the item, apply its writes, schedule what it asked for and count it on
+    /// the run, without first locking the run. An activity that wrote and scheduled nothing completes in a
+    /// single statement on PostgreSQL. Returns false, having rolled back, when the run turns out to be
+    /// cancelled or ended and the item had scheduled more work.
     /// </summary>
     private async Task<bool> TryCompleteAsync(ForgeDbContext db, IServiceProvider services, EngineWorkItem item, string owner, ActivityContext context, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await MarkItemAsync(db, item, owner, Outcome.Success(), now, ct) == 0)
+        var observers = services.GetServices<IRunObserver>().Where(o => o.RunType == context.RunType).ToList();
+        var alone = db.Provider == DatabaseProvider.Postgres && context.Scheduled.Count == 0 && item.JoinId is null
+            && context.CommitActions.Count == 0 && observers.Count == 0 && !db.ChangeTracker.HasChanges();
+        await using var tx = alone ? null : await db.Database.BeginTransactionAsync(ct);
+        var (added, allDelayed) = (0, false);
+        if (!alone)
         {
-            await tx.RollbackAsync(ct);
+            (added, allDelayed) = await ScheduleAsync(db, item, context, now, ct);
+            foreach (var action in context.CommitActions)
+            {
+                await action(db, ct);
+            }
+            await SaveIfChangedAsync(db, ct);
+        }
+        var run = await EngineSql.CompleteAndCountAsync(db, item, owner, added, allDelayed, context.NewState, context.ProgressDone, context.ProgressTotal, context.Step, now, ct);
+        if (run is null)
+        {
+            // Our lease expired and another worker owns the item now: nothing of this attempt may land.
+            if (tx is not null)
+            {
+                await tx.RollbackAsync(ct);
+            }
             logger.LogWarning("Lost the lease on work item {ItemId} ({Activity}); its result is discarded", item.Id, item.Activity);
             return true;
         }
-        var (added, allDelayed) = await ScheduleAsync(db, item, context, now, ct);
-        foreach (var action in context.CommitActions)
+        if (added > 0 && (run.CancelRequested || RunStatus.IsTerminal(run.Status)))
         {
-            await action(db, ct);
+            await tx!.RollbackAsync(ct);
+            return false;
         }
-        await db.SaveChangesAsync(ct);
-        var run = await EngineSql.CountCompletionAsync(db, item.RunId, added, allDelayed, context.NewState, context.ProgressDone, context.ProgressTotal, context.Step, now, ct);
-        if (run is null || (added > 0 && (run.CancelRequested || RunStatus.IsTerminal(run.Status))))
+        if (observers.Count > 0 && run.Outstanding == 0 && RunStatus.IsTerminal(run.Status))
         {
-            await tx.RollbackAsync(ct);
-            return run is null;
-        }
-        if (run.Outstanding == 0 && RunStatus.IsTerminal(run.Status))
-        {
-            await NotifyObserversAsync(db, services, item.RunId, ct);
-            await db.SaveChangesAsync(ct);
+            var ended = await db.EngineRuns.AsNoTracking().FirstAsync(r => r.Id == item.RunId, ct);
+            foreach (var observer in observers)
+            {
+                await observer.OnRunEndedAsync(db, ended, ct);
+            }
+            await SaveIfChangedAsync(db, ct);
         }
         if (added > 0)
         {
             await EngineSql.NotifyAsync(db, ct);
         }
-        await tx.CommitAsync(ct);
+        if (tx is not null)
+        {
+            await tx.CommitAsync(ct);
+        }
         if (added > 0)
         {
             signal.Pulse();
@@ -275,8 +293,11 @@ public sealed class WorkItemRunner(
         var mine = db.EngineWorkItems.Where(w => w.Id == item.Id && w.LeaseOwner == owner && w.Attempts == item.Attempts && w.Status == WorkItemStatus.Running);
         return outcome.Kind switch
         {
-            // The hot path, once per activity: plain SQL costs a fraction of ExecuteUpdate's translation.
-            OutcomeKind.Success => EngineSql.CompleteItemAsync(db, item.Id, owner, item.Attempts, now, ct),
+            OutcomeKind.Success => mine.ExecuteUpdateAsync(s => s
+                .SetProperty(w => w.Status, WorkItemStatus.Completed)
+                .SetProperty(w => w.CompletedAt, now)
+                .SetProperty(w => w.LeaseOwner, (string?)null)
+                .SetProperty(w => w.LeaseExpiresAt, (DateTime?)null), ct),
             OutcomeKind.Retry => mine.ExecuteUpdateAsync(s => s
                 .SetProperty(w => w.Status, WorkItemStatus.Pending)
                 .SetProperty(w => w.AvailableAt, now + outcome.Delay)
@@ -368,6 +389,14 @@ public sealed class WorkItemRunner(
         foreach (var observer in observers.Where(o => o.RunType == run.Type))
         {
             await observer.OnRunEndedAsync(db, run, ct);
+        }
+    }
+
+    private static async Task SaveIfChangedAsync(ForgeDbContext db, CancellationToken ct)
+    {
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(ct);
         }
     }
 
