@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
 using Forge.Tests.Infrastructure;
 using Forge.Tests.Worker;
 using Microsoft.Data.Sqlite;
