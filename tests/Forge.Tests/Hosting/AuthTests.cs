@@ -9,7 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Forge.Tests.Hosting;
 
-public sealed class AuthTests(ForgeApiFactory factory) : IClassFixture<ForgeApiFactory>
+/// <summary>Authentication over HTTP, run on each database (API keys are stored and looked up in it).</summary>
+public abstract class AuthContract(ForgeApiFactory factory)
 {
     private const string MePath = "/api/v1/auth/me";
 
@@ -126,6 +127,23 @@ public sealed class AuthTests(ForgeApiFactory factory) : IClassFixture<ForgeApiF
             request.Headers.Add("X-API-Key", apiKey);
         }
         return factory.CreateClient().SendAsync(request);
+    }
+}
+
+public sealed class SqliteAuthTests(ForgeApiFactory factory) : AuthContract(factory), IClassFixture<ForgeApiFactory>;
+
+public sealed class PostgresAuthTests : AuthContract, IClassFixture<PostgresForgeApiFactory>
+{
+    private readonly PostgresForgeApiFactory postgres;
+
+    public PostgresAuthTests(PostgresForgeApiFactory factory)
+        : base(factory) => postgres = factory;
+
+    [Fact]
+    public void HostUsesThePostgresDatabase()
+    {
+        using var scope = postgres.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<ForgeDbContext>().Provider.Should().Be(DatabaseProvider.Postgres);
     }
 }
 

@@ -3,7 +3,7 @@ using Forge.Tests.Infrastructure;
 
 namespace Forge.Tests.Hosting;
 
-public sealed class HealthAndRequestIdTests(ForgeApiFactory factory) : IClassFixture<ForgeApiFactory>
+public abstract class HealthAndRequestIdContract(ForgeApiFactory factory)
 {
     private const string RequestIdHeader = "X-Request-ID";
 
@@ -84,3 +84,7 @@ public sealed class HealthAndRequestIdTests(ForgeApiFactory factory) : IClassFix
         System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("request_id").GetString().Should().Be("req-42");
     }
 }
+
+public sealed class HealthAndRequestIdTests(ForgeApiFactory factory) : HealthAndRequestIdContract(factory), IClassFixture<ForgeApiFactory>;
+
+public sealed class PostgresHealthAndRequestIdTests(PostgresForgeApiFactory factory) : HealthAndRequestIdContract(factory), IClassFixture<PostgresForgeApiFactory>;
