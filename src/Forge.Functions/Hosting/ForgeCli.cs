@@ -1,3 +1,4 @@
+using Forge.Shared;
 using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;

@@ -1,3 +1,4 @@
+using Forge.Shared;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 
 namespace Forge.Functions.Hosting;

@@ -14,6 +14,31 @@ public sealed class NullableUtcDateTimeConverter() : ValueConverter<DateTime?, D
     v => v == null ? v : v.Value.Kind == DateTimeKind.Utc ? v : v.Value.ToUniversalTime(),
     v => v == null ? v : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc));
 
+public sealed class JsonObjectConverter() : ValueConverter<JsonObject, string>(
+    v => v.ToJsonString(null),
+    v => JsonNode.Parse(v, null, default)!.AsObject());
+
+public sealed class JsonObjectComparer() : ValueComparer<JsonObject>(
+    (a, b) => (a == null ? null : a.ToJsonString(null)) == (b == null ? null : b.ToJsonString(null)),
+    v => v.ToJsonString(null).GetHashCode(),
+    v => JsonNode.Parse(v.ToJsonString(null), null, default)!.AsObject());
+
+public static class ModelConfigurationBuilderExtensions
+{
+    /// <summary>
+    /// Forge's storage conventions: every timestamp is UTC in and out whatever the provider hands back, and
+    /// free-form JSON objects (<see cref="JsonObject"/>) are scalar columns, <c>json</c> on PostgreSQL (which,
+    /// unlike jsonb, keeps the text as written) and TEXT on SQLite, so they round-trip unchanged.
+    /// </summary>
+    public static ModelConfigurationBuilder UseForgeConventions(this ModelConfigurationBuilder builder, bool postgres)
+    {
+        builder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        builder.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
+        builder.Properties<JsonObject>().HaveConversion<JsonObjectConverter, JsonObjectComparer>().HaveColumnType(postgres ? "json" : "TEXT");
+        return builder;
+    }
+}
+
 public static class ModelBuilderExtensions
 {
     /// <summary>Tables and columns in snake_case, as PostgreSQL users expect and psql needs no quoting for.</summary>
@@ -36,30 +61,6 @@ public static class ModelBuilderExtensions
             foreach (var fk in entity.GetForeignKeys())
             {
                 fk.SetConstraintName(ToSnakeCase(fk.GetConstraintName() ?? "fk"));
-            }
-        }
-    }
-
-    /// <summary>
-    /// Free-form JSON object properties (<see cref="JsonObject"/>) become <c>jsonb</c> on PostgreSQL and
-    /// TEXT on SQLite, and round-trip unchanged.
-    /// </summary>
-    public static void UseJsonObjectColumns(this ModelBuilder modelBuilder, bool postgres)
-    {
-        var converter = new ValueConverter<JsonObject?, string?>(
-            v => v == null ? null : v.ToJsonString(null),
-            v => v == null ? null : JsonNode.Parse(v, null, default)!.AsObject());
-        var comparer = new ValueComparer<JsonObject?>(
-            (a, b) => (a == null ? null : a.ToJsonString(null)) == (b == null ? null : b.ToJsonString(null)),
-            v => v == null ? 0 : v.ToJsonString(null).GetHashCode(),
-            v => v == null ? null : JsonNode.Parse(v.ToJsonString(null), null, default)!.AsObject());
-        foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
-        {
-            if (property.ClrType == typeof(JsonObject))
-            {
-                property.SetValueConverter(converter);
-                property.SetValueComparer(comparer);
-                property.SetColumnType(postgres ? "jsonb" : "TEXT");
             }
         }
     }

@@ -18,15 +18,12 @@ public abstract class ForgeDbContext(DbContextOptions options) : DbContext(optio
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
-        // Every timestamp is UTC in and out, whatever the provider hands back.
-        builder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
-        builder.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
+        builder.UseForgeConventions(Provider == DatabaseProvider.Postgres);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ForgeDbContext).Assembly, t => t.Namespace?.StartsWith("Forge.Shared", StringComparison.Ordinal) == true);
-        modelBuilder.UseJsonObjectColumns(Provider == DatabaseProvider.Postgres);
         modelBuilder.UseSnakeCaseNames();
     }
 }

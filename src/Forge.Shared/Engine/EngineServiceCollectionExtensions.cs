@@ -29,8 +29,7 @@ public static class EngineServiceCollectionExtensions
         services.AddScoped<DurableEngine>();
         services.AddSingleton<WorkItemRunner>();
 
-        var role = configuration["Forge:Role"] ?? "all";
-        if (role.Equals("worker", StringComparison.OrdinalIgnoreCase) || role.Equals("all", StringComparison.OrdinalIgnoreCase))
+        if (ForgeRole.FromConfiguration(configuration).IsWorker)
         {
             services.AddSingleton<EngineWorker>();
             services.AddHostedService(sp => sp.GetRequiredService<EngineWorker>());

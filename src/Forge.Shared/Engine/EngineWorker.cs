@@ -21,11 +21,12 @@ public sealed class EngineWorker(
     IOptions<EngineOptions> options,
     ILogger<EngineWorker> logger) : BackgroundService
 {
-    // Compiled once: these run on every claim and idle loop, where LINQ translation would cost more than the query.
-    private static readonly Func<ForgeDbContext, List<Guid>, IAsyncEnumerable<EngineRun>> RunsByIds =
+    // Compiled once per worker (a compiled query is bound to one model): these run on every claim and idle
+    // loop, where LINQ translation would cost more than the query itself.
+    private readonly Func<ForgeDbContext, List<Guid>, IAsyncEnumerable<EngineRun>> _runsByIds =
         EF.CompileAsyncQuery((ForgeDbContext db, List<Guid> ids) => db.EngineRuns.AsNoTracking().Where(r => ids.Contains(r.Id)));
 
-    private static readonly Func<ForgeDbContext, CancellationToken, Task<DateTime?>> NextAvailableAt =
+    private readonly Func<ForgeDbContext, CancellationToken, Task<DateTime?>> _nextAvailableAt =
         EF.CompileAsyncQuery((ForgeDbContext db, CancellationToken ct) => db.EngineWorkItems
             .Where(w => w.Status == WorkItemStatus.Pending).OrderBy(w => w.AvailableAt).Select(w => (DateTime?)w.AvailableAt).FirstOrDefault());
 
@@ -116,7 +117,7 @@ public sealed class EngineWorker(
             runs = [];
             if (runIds.Count > 0)
             {
-                await foreach (var run in RunsByIds(db, runIds))
+                await foreach (var run in _runsByIds(db, runIds))
                 {
                     runs[run.Id] = run;
                 }
@@ -164,7 +165,7 @@ public sealed class EngineWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
-        var next = await NextAvailableAt(db, stoppingToken);
+        var next = await _nextAvailableAt(db, stoppingToken);
         if (next is null)
         {
             return _options.PollInterval;

@@ -25,9 +25,7 @@ public abstract class ConventionTestDbContext(DbContextOptions options) : DbCont
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
-        // The same two lines as ForgeDbContext.
-        builder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
-        builder.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
+        builder.UseForgeConventions(Postgres);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -35,12 +33,8 @@ public abstract class ConventionTestDbContext(DbContextOptions options) : DbCont
         modelBuilder.Entity<ConventionSample>(b =>
         {
             b.ToTable(Table);
-            // Declared explicitly: left to EF's conventions a JsonObject is taken for an entity type (see report).
-            b.Property(s => s.Document);
-            b.Property(s => s.Extra);
             b.HasIndex(s => s.CreatedAt);
         });
-        modelBuilder.UseJsonObjectColumns(Postgres);
         modelBuilder.UseSnakeCaseNames();
     }
 }

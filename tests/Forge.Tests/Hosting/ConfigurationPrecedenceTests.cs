@@ -1,3 +1,4 @@
+using Forge.Shared;
 using Forge.Functions.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,6 @@
-namespace Forge.Functions.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace Forge.Shared;
 
 /// <summary>
 /// What this process does: serve the HTTP API, run the engine's workers, or both (the default).
