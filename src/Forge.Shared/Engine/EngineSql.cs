@@ -55,6 +55,37 @@ internal static class EngineSql
     private static string SqliteGuidArray(IEnumerable<Guid> ids) =>
         System.Text.Json.JsonSerializer.Serialize(ids.Select(id => id.ToString().ToUpperInvariant()));
 
+    /// <summary>
+    /// PostgreSQL: claims items, marks their runs running and reads what the activities need of the runs,
+    /// in one round trip. (The run columns are the statement's snapshot, before the status change.)
+    /// </summary>
+    public static async Task<List<(EngineWorkItem Item, EngineRun Run)>> ClaimWithRunsAsync(ForgeDbContext db, string owner, int limit, DateTime now, DateTime leaseUntil, CancellationToken ct)
+    {
+        var rows = await db.Database.SqlQuery<ClaimedRow>($"""
+            WITH claimed AS (
+                UPDATE engine_work_items
+                SET status = 'running', lease_owner = {owner}, lease_expires_at = {leaseUntil}, attempts = attempts + 1, started_at = {now}
+                WHERE id IN (
+                    SELECT id FROM engine_work_items
+                    WHERE (status = 'pending' AND available_at <= {now}) OR (status = 'running' AND lease_expires_at < {now})
+                    ORDER BY available_at, id
+                    LIMIT {limit}
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING *),
+            started AS (
+                UPDATE engine_runs SET status = 'running', started_at = COALESCE(started_at, {now}), updated_at = {now}
+                WHERE id IN (SELECT run_id FROM claimed) AND status IN ('pending', 'waiting')
+                RETURNING id)
+            SELECT c.id AS "Id", c.run_id AS "RunId", c.activity AS "Activity", c.payload AS "Payload", c.attempts AS "Attempts",
+                   c.max_attempts AS "MaxAttempts", c.available_at AS "AvailableAt", c.idempotency_key AS "IdempotencyKey",
+                   c.join_id AS "JoinId", c.last_error AS "LastError", c.errors AS "Errors", c.created_at AS "CreatedAt",
+                   r.type AS "RunType", r.subject AS "RunSubject", r.status AS "RunStatus", r.state AS "RunState",
+                   r.cancel_requested AS "RunCancelRequested"
+            FROM claimed c JOIN engine_runs r ON r.id = c.run_id
+            """).ToListAsync(ct);
+        return rows.Select(r => r.ToEntities(owner, now, leaseUntil)).ToList();
+    }
+
     /// <summary>Locks the run row for the rest of the transaction and reads what the caller decides on.</summary>
     public static async Task<RunLock?> LockRunAsync(ForgeDbContext db, Guid runId, DateTime now, CancellationToken ct)
     {
@@ -180,4 +211,39 @@ public sealed class EngineWriteGate(bool enabled)
             }
         }
     }
+}
+
+/// <summary>A claimed work item with what its activity needs to know of the run, from one PostgreSQL statement.</summary>
+internal sealed class ClaimedRow
+{
+    public Guid Id { get; set; }
+    public Guid RunId { get; set; }
+    public string Activity { get; set; } = "";
+    public string Payload { get; set; } = "null";
+    public int Attempts { get; set; }
+    public int MaxAttempts { get; set; }
+    public DateTime AvailableAt { get; set; }
+    public string IdempotencyKey { get; set; } = "";
+    public Guid? JoinId { get; set; }
+    public string? LastError { get; set; }
+    public string Errors { get; set; } = "[]";
+    public DateTime CreatedAt { get; set; }
+    public string RunType { get; set; } = "";
+    public string? RunSubject { get; set; }
+    public string RunStatus { get; set; } = "";
+    public string RunState { get; set; } = "{}";
+    public bool RunCancelRequested { get; set; }
+
+    public (EngineWorkItem Item, EngineRun Run) ToEntities(string owner, DateTime now, DateTime leaseUntil) => (
+        new EngineWorkItem
+        {
+            Id = Id, RunId = RunId, Activity = Activity, Payload = Payload, Status = WorkItemStatus.Running,
+            Attempts = Attempts, MaxAttempts = MaxAttempts, AvailableAt = DateTime.SpecifyKind(AvailableAt, DateTimeKind.Utc),
+            LeaseOwner = owner, LeaseExpiresAt = leaseUntil, IdempotencyKey = IdempotencyKey, JoinId = JoinId,
+            LastError = LastError, Errors = Errors, CreatedAt = DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc), StartedAt = now,
+        },
+        new EngineRun
+        {
+            Id = RunId, Type = RunType, Subject = RunSubject, Status = RunStatus, State = RunState, CancelRequested = RunCancelRequested,
+        });
 }

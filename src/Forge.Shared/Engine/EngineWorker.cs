@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Forge.Shared.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +31,10 @@ public sealed class EngineWorker(
         EF.CompileAsyncQuery((ForgeDbContext db, CancellationToken ct) => db.EngineWorkItems
             .Where(w => w.Status == WorkItemStatus.Pending).OrderBy(w => w.AvailableAt).Select(w => (DateTime?)w.AvailableAt).FirstOrDefault());
 
+    private static readonly TimeSpan ClaimCoalescing = TimeSpan.FromMilliseconds(10);
+
     private readonly EngineOptions _options = options.Value;
+    private long _lastClaim;
     private readonly List<Task> _tasks = [];
 
     public string WorkerId { get; } = options.Value.WorkerId ?? $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -79,54 +83,38 @@ public sealed class EngineWorker(
     private async Task IterateAsync(CancellationToken stoppingToken)
     {
         var free = _options.Concurrency - running.Count;
-        var claimed = 0;
-        // While busy, wait until a quarter of the slots are free so claims go in batches, not one by one.
-        var canClaim = free > 0 && (running.Count == 0 || free >= Math.Max(1, _options.Concurrency / 4));
+        var sinceClaim = Stopwatch.GetElapsedTime(_lastClaim);
+        // While busy, claims wait (briefly) for half the slots to free up, so they go in batches, not one by one.
+        var canClaim = free > 0 && (running.Count == 0 || free >= Math.Max(1, _options.Concurrency / 2) || sinceClaim >= ClaimCoalescing);
         if (canClaim)
         {
-            claimed = await ClaimAndStartAsync(free, stoppingToken);
+            _lastClaim = Stopwatch.GetTimestamp();
+            var claimed = await ClaimAndStartAsync(free, stoppingToken);
             if (claimed == free)
             {
                 return;
             }
         }
-        var wait = canClaim ? await NextDueAsync(stoppingToken) : _options.PollInterval;
+        var wait = canClaim ? await NextDueAsync(stoppingToken)
+            : free > 0 ? ClaimCoalescing - sinceClaim
+            : _options.PollInterval;
         await signal.WaitAsync(wait, stoppingToken);
     }
 
     private async Task<int> ClaimAndStartAsync(int free, CancellationToken stoppingToken)
     {
-        List<EngineWorkItem> items;
-        List<Guid> runIds = [];
-        Dictionary<Guid, EngineRun> runs;
+        List<(EngineWorkItem Item, EngineRun? Run)> claimed;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
             var now = time.GetUtcNow().UtcDateTime;
-            using (await gate.EnterAsync(stoppingToken))
-            {
-                items = await EngineSql.ClaimAsync(db, WorkerId, free, now, now + _options.Lease, stoppingToken);
-                if (items.Count > 0)
-                {
-                    // One statement per claim marks the runs that just started (or woke from a timer) as running.
-                    runIds = items.Select(i => i.RunId).Distinct().ToList();
-                    await EngineSql.MarkRunsStartedAsync(db, runIds, now, CancellationToken.None);
-                }
-            }
-            // The activities see their run as it was when claimed; a cancel in between is caught when they finish.
-            runs = [];
-            if (runIds.Count > 0)
-            {
-                await foreach (var run in _runsByIds(db, runIds))
-                {
-                    runs[run.Id] = run;
-                }
-            }
+            claimed = db.Provider == DatabaseProvider.Postgres
+                ? [.. await EngineSql.ClaimWithRunsAsync(db, WorkerId, free, now, now + _options.Lease, stoppingToken)]
+                : await ClaimOnSqliteAsync(db, free, now, stoppingToken);
         }
-        foreach (var item in items)
+        foreach (var (item, run) in claimed)
         {
             var cancellation = running.Add(item);
-            var run = runs.GetValueOrDefault(item.RunId);
             var task = Task.Run(() => RunOneAsync(item, run, cancellation.Token, stoppingToken), CancellationToken.None);
             lock (_tasks)
             {
@@ -140,7 +128,33 @@ public sealed class EngineWorker(
                 }
             }, TaskScheduler.Default);
         }
-        return items.Count;
+        return claimed.Count;
+    }
+
+    /// <summary>SQLite is in-process, so three statements cost little; the write gate keeps them one writer.</summary>
+    private async Task<List<(EngineWorkItem Item, EngineRun? Run)>> ClaimOnSqliteAsync(ForgeDbContext db, int free, DateTime now, CancellationToken stoppingToken)
+    {
+        List<EngineWorkItem> items;
+        List<Guid> runIds = [];
+        using (await gate.EnterAsync(stoppingToken))
+        {
+            items = await EngineSql.ClaimAsync(db, WorkerId, free, now, now + _options.Lease, stoppingToken);
+            if (items.Count > 0)
+            {
+                runIds = items.Select(i => i.RunId).Distinct().ToList();
+                await EngineSql.MarkRunsStartedAsync(db, runIds, now, CancellationToken.None);
+            }
+        }
+        // The activities see their run as it was when claimed; a cancel in between is caught when they finish.
+        var runs = new Dictionary<Guid, EngineRun>();
+        if (runIds.Count > 0)
+        {
+            await foreach (var run in _runsByIds(db, runIds))
+            {
+                runs[run.Id] = run;
+            }
+        }
+        return items.Select(i => (i, runs.GetValueOrDefault(i.RunId))).ToList();
     }
 
     private async Task RunOneAsync(EngineWorkItem item, EngineRun? run, CancellationToken runCancelled, CancellationToken stoppingToken)
