@@ -13,43 +13,25 @@ internal static class EngineSql
 {
     public const string NotifyChannel = "forge_engine";
 
-    public static Task<List<EngineWorkItem>> ClaimAsync(ForgeDbContext db, string owner, int limit, DateTime now, DateTime leaseUntil, CancellationToken ct)
-    {
-        var query = db.Provider == DatabaseProvider.Postgres
-            ? db.EngineWorkItems.FromSql($"""
-                UPDATE engine_work_items
-                SET status = 'running', lease_owner = {owner}, lease_expires_at = {leaseUntil}, attempts = attempts + 1, started_at = {now}
-                WHERE id IN (
-                    SELECT id FROM engine_work_items
-                    WHERE (status = 'pending' AND available_at <= {now}) OR (status = 'running' AND lease_expires_at < {now})
-                    ORDER BY available_at, id
-                    LIMIT {limit}
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING *
-                """)
-            : db.EngineWorkItems.FromSql($"""
-                UPDATE engine_work_items
-                SET status = 'running', lease_owner = {owner}, lease_expires_at = {leaseUntil}, attempts = attempts + 1, started_at = {now}
-                WHERE id IN (
-                    SELECT id FROM engine_work_items
-                    WHERE (status = 'pending' AND available_at <= {now}) OR (status = 'running' AND lease_expires_at < {now})
-                    ORDER BY available_at, id
-                    LIMIT {limit})
-                RETURNING *
-                """);
-        return query.AsNoTracking().ToListAsync(ct);
-    }
+    /// <summary>SQLite: claims items (the caller holds the write gate; SQLite has one writer, so no row locks).</summary>
+    public static Task<List<EngineWorkItem>> ClaimOnSqliteAsync(ForgeDbContext db, string owner, int limit, DateTime now, DateTime leaseUntil, CancellationToken ct) =>
+        db.EngineWorkItems.FromSql($"""
+            UPDATE engine_work_items
+            SET status = 'running', lease_owner = {owner}, lease_expires_at = {leaseUntil}, attempts = attempts + 1, started_at = {now}
+            WHERE id IN (
+                SELECT id FROM engine_work_items
+                WHERE (status = 'pending' AND available_at <= {now}) OR (status = 'running' AND lease_expires_at < {now})
+                ORDER BY available_at, id
+                LIMIT {limit})
+            RETURNING *
+            """).AsNoTracking().ToListAsync(ct);
 
-    public static Task<int> MarkRunsStartedAsync(ForgeDbContext db, IReadOnlyList<Guid> runIds, DateTime now, CancellationToken ct) =>
-        db.Provider == DatabaseProvider.Postgres
-            ? db.Database.ExecuteSqlAsync($"""
-                UPDATE engine_runs SET status = 'running', started_at = COALESCE(started_at, {now}), updated_at = {now}
-                WHERE id = ANY({runIds.ToArray()}) AND status IN ('pending', 'waiting')
-                """, ct)
-            : db.Database.ExecuteSqlAsync($"""
-                UPDATE engine_runs SET status = 'running', started_at = COALESCE(started_at, {now}), updated_at = {now}
-                WHERE id IN (SELECT value FROM json_each({SqliteGuidArray(runIds)})) AND status IN ('pending', 'waiting')
-                """, ct);
+    /// <summary>SQLite: marks the runs of just-claimed items running.</summary>
+    public static Task<int> MarkRunsStartedOnSqliteAsync(ForgeDbContext db, IReadOnlyList<Guid> runIds, DateTime now, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""
+            UPDATE engine_runs SET status = 'running', started_at = COALESCE(started_at, {now}), updated_at = {now}
+            WHERE id IN (SELECT value FROM json_each({SqliteGuidArray(runIds)})) AND status IN ('pending', 'waiting')
+            """, ct);
 
     /// <summary>A JSON array of ids in the form EF Core stores GUIDs in SQLite (upper-case text).</summary>
     private static string SqliteGuidArray(IEnumerable<Guid> ids) =>

@@ -138,11 +138,11 @@ public sealed class EngineWorker(
         List<Guid> runIds = [];
         using (await gate.EnterAsync(stoppingToken))
         {
-            items = await EngineSql.ClaimAsync(db, WorkerId, free, now, now + _options.Lease, stoppingToken);
+            items = await EngineSql.ClaimOnSqliteAsync(db, WorkerId, free, now, now + _options.Lease, stoppingToken);
             if (items.Count > 0)
             {
                 runIds = items.Select(i => i.RunId).Distinct().ToList();
-                await EngineSql.MarkRunsStartedAsync(db, runIds, now, CancellationToken.None);
+                await EngineSql.MarkRunsStartedOnSqliteAsync(db, runIds, now, CancellationToken.None);
             }
         }
         // The activities see their run as it was when claimed; a cancel in between is caught when they finish.
