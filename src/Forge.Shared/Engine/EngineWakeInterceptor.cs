@@ -53,6 +53,23 @@ public sealed class EngineWakeInterceptor(EngineSignal signal) : SaveChangesInte
         return result;
     }
 
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    // Contexts are pooled: a failed save must not leave a mark for the context's next user.
+    private void Forget(DbContext? context)
+    {
+        if (context is not null)
+        {
+            _pending.Remove(context);
+        }
+    }
+
     private void Remember(DbContext? context)
     {
         if (context is not null && context.ChangeTracker.Entries<EngineWorkItem>().Any(e => e.State == EntityState.Added))
