@@ -32,9 +32,10 @@ public static class PostgresServer
     private static async Task<string> StartAsync()
     {
         var bin = FindBinaries();
+        var asRoot = Environment.UserName == "root";
+        await RemoveLeftoversAsync(bin, asRoot);
         var root = Path.Combine(Path.GetTempPath(), $"forge-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Directory.CreateDirectory(root);
-        var asRoot = Environment.UserName == "root";
         if (asRoot)
         {
             await RunAsync("chown", $"postgres:postgres {root}");
@@ -58,6 +59,48 @@ public static class PostgresServer
             }
         };
         return new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres", Pooling = false }.ToString();
+    }
+
+    /// <summary>
+    /// Servers and folders left by test processes that were killed (no exit hook ran) are stopped and
+    /// removed, so repeated runs do not pile up servers or disk.
+    /// </summary>
+    private static async Task RemoveLeftoversAsync(string bin, bool asRoot)
+    {
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), "forge-pg-*"))
+        {
+            var parts = Path.GetFileName(folder).Split('-');
+            if (parts.Length < 3 || !int.TryParse(parts[2], out var pid) || IsAlive(pid))
+            {
+                continue;
+            }
+            try
+            {
+                var data = Path.Combine(folder, "data");
+                if (File.Exists(Path.Combine(data, "postmaster.pid")))
+                {
+                    await RunAsPostgresAsync(asRoot, Path.Combine(bin, "pg_ctl"), $"-D {data} -m immediate -w stop");
+                }
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception)
+            {
+                // Another run may be cleaning the same folder; whatever is left is tried again next time.
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static string FindBinaries()
