@@ -17,6 +17,9 @@ public sealed class AuthOptions : IValidatableObject
 
     public string Audience { get; set; } = DefaultAudience;
 
+    /// <summary>Whether the <see cref="Authority"/>'s metadata must be fetched over HTTPS; only a local test provider turns it off.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
     /// <summary>Opens the seed-001 routes (written before auth existed) to callers without credentials.</summary>
     public bool AllowAnonymous { get; set; }
 

@@ -54,6 +54,7 @@ public static class ForgeAuthentication
         {
             options.Authority = auth.Authority;
             options.Audience = auth.Audience;
+            options.RequireHttpsMetadata = auth.RequireHttpsMetadata;
             options.TokenValidationParameters.NameClaimType = ForgeClaims.Subject;
             return;
         }
