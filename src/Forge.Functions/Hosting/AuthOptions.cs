@@ -35,5 +35,14 @@ public sealed class AuthOptions : IValidatableObject
         {
             yield return new ValidationResult("Forge:Auth:Audience must not be empty.", [nameof(Audience)]);
         }
+        if (UsesAuthority && !Uri.TryCreate(Authority, UriKind.Absolute, out _))
+        {
+            yield return new ValidationResult($"Forge:Auth:Authority must be an absolute URL, not '{Authority}'.", [nameof(Authority)]);
+        }
+        else if (UsesAuthority && RequireHttpsMetadata && !Authority!.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            // Otherwise every request with a token would fail at the first metadata fetch, long after start-up.
+            yield return new ValidationResult("Forge:Auth:Authority must use https (or set Forge:Auth:RequireHttpsMetadata=false for a local test provider).", [nameof(Authority)]);
+        }
     }
 }

@@ -189,3 +189,38 @@ public sealed class TestOidcProvider : IAsyncDisposable
         rsa.Dispose();
     }
 }
+
+public sealed class AuthOptionsValidationTests
+{
+    [Theory]
+    [InlineData("http://login.example.com/tenant/v2.0", true, "must use https")]
+    [InlineData("not a url", true, "must be an absolute URL")]
+    [InlineData("short", false, "must be an absolute URL")]
+    public void MisconfiguredAuthorityIsRefusedAtStartWithAClearMessage(string authority, bool requireHttps, string message)
+    {
+        var options = new Forge.Functions.Hosting.AuthOptions { Authority = authority, RequireHttpsMetadata = requireHttps };
+
+        var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
+
+        errors.Should().ContainSingle().Which.ErrorMessage.Should().Contain(message);
+    }
+
+    [Theory]
+    [InlineData("https://login.microsoftonline.com/tenant/v2.0", true)]
+    [InlineData("http://127.0.0.1:5000", false)]
+    public void AuthorityThatCanBeReachedIsAccepted(string authority, bool requireHttps)
+    {
+        var options = new Forge.Functions.Hosting.AuthOptions { Authority = authority, RequireHttpsMetadata = requireHttps };
+
+        options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void HostWithAPlainHttpAuthorityDoesNotStart()
+    {
+        using var factory = new Forge.Tests.Infrastructure.ForgeApiFactory().WithSetting("Forge:Auth:Authority", "http://127.0.0.1:9");
+
+        FluentActions.Invoking(() => factory.CreateClient()).Should().Throw<Exception>()
+            .Where(e => e.ToString().Contains("Forge:Auth:Authority must use https"));
+    }
+}
