@@ -1,6 +1,8 @@
+using Forge.Functions.Domains;
 using Forge.Functions.Health;
 using Forge.Functions.Hosting;
 using Forge.Functions.Storage;
+using Forge.Functions.Templates;
 using Forge.Shared.Data;
 using Forge.Shared.Engine;
 using Forge.Shared.Storage;
@@ -23,6 +25,8 @@ await app.Services.MigrateForgeDatabaseAsync();
 app.UseForgeHosting();
 app.MapHealthApi();
 app.MapStorageApi();
+app.MapDomainsApi();
+app.MapTemplatesApi();
 await app.RunAsync();
 return 0;
 

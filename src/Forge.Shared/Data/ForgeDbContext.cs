@@ -13,6 +13,8 @@ public abstract class ForgeDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<EngineWorkItem> EngineWorkItems => Set<EngineWorkItem>();
     public DbSet<EngineJoin> EngineJoins => Set<EngineJoin>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Domain> Domains => Set<Domain>();
+    public DbSet<GenerationTemplate> Templates => Set<GenerationTemplate>();
 
     public abstract DatabaseProvider Provider { get; }
 
