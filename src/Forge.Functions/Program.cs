@@ -1,6 +1,8 @@
+using Forge.Functions.Documents;
 using Forge.Functions.Domains;
 using Forge.Functions.Health;
 using Forge.Functions.Hosting;
+using Forge.Functions.Segments;
 using Forge.Functions.Storage;
 using Forge.Functions.Templates;
 using Forge.Shared.Data;
@@ -27,6 +29,8 @@ app.MapHealthApi();
 app.MapStorageApi();
 app.MapDomainsApi();
 app.MapTemplatesApi();
+app.MapDocumentsApi();
+app.MapSegmentsApi();
 await app.RunAsync();
 return 0;
 

@@ -15,6 +15,9 @@ public abstract class ForgeDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Domain> Domains => Set<Domain>();
     public DbSet<GenerationTemplate> Templates => Set<GenerationTemplate>();
+    public DbSet<Document> Documents => Set<Document>();
+    public DbSet<DocumentVersion> DocumentVersions => Set<DocumentVersion>();
+    public DbSet<Segment> Segments => Set<Segment>();
 
     public abstract DatabaseProvider Provider { get; }
 

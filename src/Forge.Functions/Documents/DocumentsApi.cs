@@ -1,0 +1,35 @@
+using Forge.Functions.Hosting;
+using Forge.Shared.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forge.Functions.Documents;
+
+public static class DocumentsApi
+{
+    public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapSeed001Group("/api/v1/documents").WithTags("Documents");
+        group.MapGet("/", ListDocuments);
+        group.MapGet("/{document_id:guid}", GetDocument);
+        return routes;
+    }
+
+    public static async Task<Ok<List<DocumentResponse>>> ListDocuments(ForgeDbContext db, CancellationToken ct, Guid? domain_id = null)
+    {
+        var query = db.Documents.AsNoTracking();
+        if (domain_id is not null)
+        {
+            query = query.Where(d => d.DomainId == domain_id);
+        }
+        var documents = await query.OrderBy(d => d.CreatedAt).ThenBy(d => d.Id).ToListAsync(ct);
+        return TypedResults.Ok(documents.Select(d => d.ToResponse()).ToList());
+    }
+
+    public static async Task<Ok<DocumentResponse>> GetDocument(Guid document_id, ForgeDbContext db, CancellationToken ct)
+    {
+        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == document_id, ct)
+            ?? throw new NotFoundException("Document", document_id);
+        return TypedResults.Ok(document.ToResponse());
+    }
+}
