@@ -40,7 +40,7 @@ public sealed partial class ClauseSegmenter : ISegmenter
     {
         var fields = new JsonObject
         {
-            ["clause_number"] = Whitespace().Replace(match.Groups["num"].Value, ""),
+            ["clause_number"] = OrdinalSuffixGap().Replace(Whitespace().Replace(match.Groups["num"].Value.Trim(), " "), ""),
             ["clause_label"] = Whitespace().Replace(match.Groups["label"].Value.Trim(), " "),
         };
         var rest = match.Groups["rest"].Value.Trim().TrimStart('.', ':', '-', '–', '—', ')', ' ', '\t').Trim().Trim('*').Trim();
@@ -64,6 +64,9 @@ public sealed partial class ClauseSegmenter : ISegmenter
         @")(?<rest>.*)$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex Marker();
+
+    [GeneratedRegex(@"\s+(?=[ªº°])")]
+    private static partial Regex OrdinalSuffixGap();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();

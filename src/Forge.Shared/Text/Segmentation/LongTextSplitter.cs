@@ -54,7 +54,7 @@ internal static class LongTextSplitter
             {
                 return pieces;
             }
-            contentStart = OverlapStart(text, start, pieceEnd, next, config);
+            contentStart = OverlapStart(text, pieceStart, pieceEnd, next, config);
             pieceStart = next;
         }
     }
@@ -116,16 +116,19 @@ internal static class LongTextSplitter
         return !Abbreviations.Contains(word) && !(word.Length == 2 && char.IsLetter(word[0]));
     }
 
-    /// <summary>The start of the last whole words of the previous piece that fit in the overlap; <paramref name="next"/> when none do.</summary>
-    private static int OverlapStart(string text, int rangeStart, int previousEnd, int next, SegmentConfig config)
+    /// <summary>
+    /// The start of the last whole words of the previous piece's own text (from <paramref name="previousStart"/>, not
+    /// its overlap, so pieces never start at the same place) that fit in the overlap; <paramref name="next"/> when none do.
+    /// </summary>
+    private static int OverlapStart(string text, int previousStart, int previousEnd, int next, SegmentConfig config)
     {
         if (config.Overlap <= 0)
         {
             return next;
         }
-        for (var w = Math.Max(rangeStart, previousEnd - config.Overlap); w < previousEnd; w++)
+        for (var w = Math.Max(previousStart + 1, previousEnd - config.Overlap); w < previousEnd; w++)
         {
-            var isWordStart = !char.IsWhiteSpace(text[w]) && (w == rangeStart || char.IsWhiteSpace(text[w - 1]));
+            var isWordStart = !char.IsWhiteSpace(text[w]) && char.IsWhiteSpace(text[w - 1]);
             if (isWordStart)
             {
                 // A long run of whitespace between pieces must not eat the room left for new text.
