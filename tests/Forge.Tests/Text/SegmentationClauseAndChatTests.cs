@@ -56,6 +56,17 @@ public sealed class SegmentationClauseAndChatTests
     }
 
     [Fact]
+    public void NumberedLineStartingLowercaseContinuesTheClause()
+    {
+        const string text = "1. Objeto\nA contratada entregará os itens da lista de\n2. e os manuais em até 10 dias.\n\n2. Preço\nDez mil reais.";
+
+        var segments = SegmentationAssertions.Run(Segmenters.Clause, text);
+
+        segments.Select(s => s.Field("clause_number")).Should().Equal("1", "2");
+        segments.Select(s => s.Field("clause_title")).Should().Equal("Objeto", "Preço");
+    }
+
+    [Fact]
     public void WhatsAppAndroidExportYieldsOneSegmentPerMessage()
     {
         const string export = """

@@ -121,4 +121,14 @@ public sealed class SegmentationFaqAndCrmTests
         segments[1].Metadata["fields"]!["Website"]!.GetValue<string>().Should().Be("https://globex.example.com");
         segments[1].Content.Should().StartWith("Name: John Smith");
     }
+
+    [Fact]
+    public void KeyValueBlocksWithCommasAreNotMistakenForCsv()
+    {
+        const string crm = "Nome: Silva, Ana\nEmpresa: ACME, Ltda\n\nNome: Costa, Bruno\nEmpresa: Globex, Inc.";
+
+        var segments = SegmentationAssertions.Run(Segmenters.CrmRecord, crm);
+
+        segments.Select(s => s.Metadata["fields"]!["Nome"]!.GetValue<string>()).Should().Equal("Silva, Ana", "Costa, Bruno");
+    }
 }

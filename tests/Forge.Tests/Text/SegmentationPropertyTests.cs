@@ -47,8 +47,10 @@ public sealed class SegmentationPropertyTests
         var random = new Random(42);
         var prose = RandomText(random, 5_000_000);
         var csv = new StringBuilder("id,name,notes\n");
-        for (var i = 0; csv.Length < 5_000_000; i++)
+        var rows = 0;
+        for (; csv.Length < 5_000_000; rows++)
         {
+            var i = rows;
             csv.Append(i).Append(",Cliente ").Append(i).Append(",\"Ligou, pediu retorno\nà tarde\"\n");
         }
         var config = new SegmentConfig(1000, 100);
@@ -59,6 +61,11 @@ public sealed class SegmentationPropertyTests
             var segments = Segmenters.Create(type)!.Segment(ExtractedText.SinglePage(source, "txt"), config);
 
             segments.Should().NotBeEmpty();
+            if (type == Segmenters.CrmRecord)
+            {
+                segments.Should().HaveCount(rows, "every CSV row is one record");
+                segments[^1].Metadata["fields"]!["notes"]!.GetValue<string>().Should().Be("Ligou, pediu retorno\nà tarde");
+            }
             segments[^1].CharEnd.Should().BeGreaterThan(source.Length - 200, type);
         }
     }

@@ -60,7 +60,7 @@ public sealed partial class ClauseSegmenter : ISegmenter
         @"(?<label>(?:cl[áa]usula|clause|artigo|article|art\.?|section|sec\.|se[çc][ãa]o|par[áa]grafo|§)\s*" +
         @"(?<num>\d+(?:\.\d+)*\s?[ªº°]?|" + Ordinal + @"(?:[\s-]+" + Ordinal + @")?))" +
         @"|(?<label>(?<num>\d+(?:\.\d+)+)\.?)(?=\s|$)" +
-        @"|(?<label>(?<num>\d+)\.)(?=\s+\p{Lu})" +
+        @"|(?<label>(?<num>\d+)\.)(?=\s+(?-i:\p{Lu}))" +
         @")(?<rest>.*)$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex Marker();

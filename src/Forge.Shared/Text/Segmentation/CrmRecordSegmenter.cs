@@ -39,7 +39,9 @@ public sealed partial class CrmRecordSegmenter : ISegmenter
 
     private static List<CsvRecord>? TryReadCsv(string source)
     {
-        if (CsvRecords.DetectDelimiter(source) is not { } delimiter)
+        // "Nome: Silva, Ana" lines would also read as two-column rows; a record that opens with a key is not a table.
+        if (CsvRecords.FirstNonBlankLine(source) is not { } first || KeyValueLine().IsMatch(first)
+            || CsvRecords.DetectDelimiter(source) is not { } delimiter)
         {
             return null;
         }

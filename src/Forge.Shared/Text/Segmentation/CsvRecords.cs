@@ -16,7 +16,7 @@ internal static class CsvRecords
     /// <summary>The delimiter used most on the first non-blank line outside quotes, or null when it has none.</summary>
     public static char? DetectDelimiter(string text)
     {
-        var line = text.Split('\n').FirstOrDefault(l => l.Trim().Length > 0);
+        var line = FirstNonBlankLine(text);
         if (line is null)
         {
             return null;
@@ -36,6 +36,22 @@ internal static class CsvRecords
         }
         var best = Array.IndexOf(counts, counts.Max());
         return counts[best] > 0 ? Delimiters[best] : null;
+    }
+
+    public static string? FirstNonBlankLine(string text)
+    {
+        var start = 0;
+        while (start < text.Length)
+        {
+            var newline = text.IndexOf('\n', start);
+            var end = newline < 0 ? text.Length : newline;
+            if (!string.IsNullOrWhiteSpace(text[start..end]))
+            {
+                return text[start..end];
+            }
+            start = end + 1;
+        }
+        return null;
     }
 
     public static List<CsvRecord> Read(string text, char delimiter)
