@@ -71,7 +71,7 @@ public sealed class SegmentationFaqAndCrmTests
     [Fact]
     public void CsvRowsBecomeRecordsNamedByTheHeader()
     {
-        const string csv = "nome,email,observacoes,valor\n"
+        const string csv = "\ufeffnome,email,observacoes,valor\n"
             + "\"Silva, Ana\",ana@example.com,\"Cliente desde 2019, prefere e-mail\",1200\n"
             + "Bruno Costa,bruno@example.com,\"Ligou dia 12/03:\npediu \"\"desconto\"\" de 10%\",850\n"
             + "\n";

@@ -33,6 +33,17 @@ public sealed class SegmentationParagraphAndPageTests
     }
 
     [Fact]
+    public void ShortFirstLineOverLongerTextIsAHeadingButAWrappedLineIsNot()
+    {
+        const string text = "Payment terms\nInvoices are payable within thirty days of receipt by the buyer.\n\n"
+            + "The supplier shall deliver the goods to the buyer at the\naddress agreed, within thirty days.";
+
+        var segments = SegmentationAssertions.Run(Segmenters.Paragraph, text);
+
+        segments.Select(s => s.FieldOrNull("heading")).Should().Equal("Payment terms", null);
+    }
+
+    [Fact]
     public void ShortLinesEndingWithAPeriodAreParagraphsNotHeadings()
     {
         var segments = SegmentationAssertions.Run(Segmenters.Paragraph, "Obrigado pela atenção.\n\nAtenciosamente, equipe Forge");

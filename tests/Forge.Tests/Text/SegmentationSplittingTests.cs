@@ -55,6 +55,16 @@ public sealed class SegmentationSplittingTests
     }
 
     [Fact]
+    public void ClosingQuoteStaysWithItsSentence()
+    {
+        const string text = "Ela disse: \"O prazo vence amanhã e não será prorrogado.\" Depois disso, a reunião terminou sem acordo entre as partes.";
+
+        var segments = SegmentationAssertions.Run(Segmenters.Paragraph, text, new SegmentConfig(70, 0));
+
+        segments[0].Content.Should().Be("Ela disse: \"O prazo vence amanhã e não será prorrogado.\"");
+    }
+
+    [Fact]
     public void OverlapRepeatsWholeWordsOfThePreviousPiece()
     {
         var paragraph = LongParagraph(EnglishSentences, 10);

@@ -59,7 +59,8 @@ public sealed partial class CrmRecordSegmenter : ISegmenter
         var names = new List<string>();
         for (var i = 0; i < header.Count; i++)
         {
-            var name = header[i].Length > 0 ? header[i] : $"column_{i + 1}";
+            var cell = header[i].Trim('\ufeff', ' ');
+            var name = cell.Length > 0 ? cell : $"column_{i + 1}";
             names.Add(names.Contains(name) ? $"{name}_{i + 1}" : name);
         }
         return names;

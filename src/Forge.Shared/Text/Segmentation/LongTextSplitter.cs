@@ -97,8 +97,17 @@ internal static class LongTextSplitter
 
     private static bool IsSentenceEnd(string text, int i, int from)
     {
+        if (i + 1 >= text.Length || !char.IsWhiteSpace(text[i + 1]))
+        {
+            return false;
+        }
+        // A closing quote or bracket right after the punctuation belongs to the sentence it ends.
+        if (text[i] is '"' or '”' or '’' or '\'' or ')' or '»' && i > from)
+        {
+            i--;
+        }
         var c = text[i];
-        if (c is not ('.' or '!' or '?' or ';') || i + 1 >= text.Length || !char.IsWhiteSpace(text[i + 1]))
+        if (c is not ('.' or '!' or '?' or ';'))
         {
             return false;
         }

@@ -10,6 +10,7 @@ public sealed class ParagraphSegmenter : ISegmenter
 {
     private const int MaxShortHeadingLength = 80;
     private const int MaxCapsHeadingLength = 150;
+    private const int MinHeadingShortfall = 20;
 
     public string Type => Segmenters.Paragraph;
 
@@ -34,7 +35,7 @@ public sealed class ParagraphSegmenter : ISegmenter
                 heading = HeadingText(first.Read(source));
                 continue;
             }
-            if (block.Count > 1 && IsHeading(first.Read(source), allowShort: false))
+            if (block.Count > 1 && IsHeadingAbove(first.Read(source), block[1].Read(source)))
             {
                 headingStart ??= first.Start;
                 heading = HeadingText(first.Read(source));
@@ -96,6 +97,14 @@ public sealed class ParagraphSegmenter : ISegmenter
         }
         return allowShort && letters > 0 && line.Length <= MaxShortHeadingLength && line[^1] is not ('.' or '!' or ';' or ',');
     }
+
+    /// <summary>
+    /// The first line of a block is a heading when marked (<c>#</c>, ALL CAPS) or when it is a short line clearly
+    /// shorter than the text under it: the first line of a hard-wrapped paragraph is as long as the ones after it.
+    /// </summary>
+    private static bool IsHeadingAbove(string line, string next) =>
+        IsHeading(line, allowShort: false)
+        || (line.Length <= MaxShortHeadingLength / 2 && next.Length >= line.Length + MinHeadingShortfall && IsHeading(line, allowShort: true));
 
     private static string HeadingText(string line) => line.TrimStart('#').Trim().Trim('*').Trim();
 }
