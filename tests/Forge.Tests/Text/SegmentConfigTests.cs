@@ -85,4 +85,16 @@ public sealed class SegmentConfigTests
         Segmenters.Create("sentence").Should().BeNull();
         Segmenters.Create(null).Should().BeNull();
     }
+
+    [Fact]
+    public void SegmentingWithAnInvalidConfigThrowsInsteadOfLooping()
+    {
+        var text = Forge.Shared.Text.ExtractedText.SinglePage("Some text that needs splitting.", "txt");
+
+        foreach (var type in Segmenters.Known)
+        {
+            var act = () => Segmenters.Create(type)!.Segment(text, new SegmentConfig(0, 0));
+            act.Should().Throw<ArgumentException>().WithMessage("*segment_config.max_length*");
+        }
+    }
 }

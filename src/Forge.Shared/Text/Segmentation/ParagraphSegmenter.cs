@@ -27,8 +27,8 @@ public sealed class ParagraphSegmenter : ISegmenter
             var block = blocks[b];
             var hasNext = b + 1 < blocks.Count;
             var first = block[0];
-            var bodyStart = first.Start;
 
+            // A heading waits for the block after it; the last block never waits, so nothing is left pending.
             if (hasNext && block.Count == 1 && IsHeading(first.Read(source), allowShort: true))
             {
                 headingStart ??= first.Start;
@@ -39,17 +39,12 @@ public sealed class ParagraphSegmenter : ISegmenter
             {
                 headingStart ??= first.Start;
                 heading = HeadingText(first.Read(source));
-                bodyStart = block[1].Start;
             }
 
             var fields = heading is null ? null : new JsonObject { ["heading"] = heading };
-            writer.Add(headingStart ?? bodyStart, block[^1].End, fields);
+            writer.Add(headingStart ?? first.Start, block[^1].End, fields);
             headingStart = null;
             heading = null;
-        }
-        if (headingStart is { } start)
-        {
-            writer.Add(start, source.Length, new JsonObject { ["heading"] = heading });
         }
         return writer.Segments;
     }

@@ -9,6 +9,11 @@ namespace Forge.Shared.Text.Segmentation;
 /// </summary>
 internal sealed class SegmentWriter(ExtractedText text, SegmentConfig config)
 {
+    // An unchecked config (max_length 0) would never make progress; the API validates first, so this is a bug guard.
+    private readonly SegmentConfig config = config.Validate() is { Count: > 0 } errors
+        ? throw new ArgumentException(string.Join(" ", errors.Select(e => $"{e.Key} {e.Value}")), nameof(config))
+        : config;
+
     private readonly List<TextSegment> segments = [];
 
     public IReadOnlyList<TextSegment> Segments => segments;
