@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Forge.Shared.Text;
+using Forge.Shared.Text.Extraction;
+using static Forge.Tests.Text.TestDocuments;
+
+namespace Forge.Tests.Text;
+
+public sealed class DocxExtractionTests
+{
+    private static Task<ExtractedText> Extract(Stream content) =>
+        new DocumentTextExtractor(new SystemProcessRunner()).ExtractAsync(content, DocumentFormats.Docx, CancellationToken.None);
+
+    private static Task<ExtractedText> Extract(byte[] bytes) => Extract(new MemoryStream(bytes));
+
+    [Fact]
+    public async Task HeadingsParagraphsAndTablesComeInOrder()
+    {
+        var docx = Docx(body => body.Append(
+            Heading("Contrato de Prestação de Serviços"),
+            Para("Cláusula Primeira – ", "São Paulo, ação."),
+            Para(""),
+            Heading("Valores", level: 2),
+            Table(["Item", "Preço"], ["Consultoria", "R$ 1.000,00"]),
+            Para("Fim.")));
+
+        var extracted = await Extract(docx);
+
+        extracted.Text.Should().Be(
+            "Contrato de Prestação de Serviços\n\n" +
+            "Cláusula Primeira – São Paulo, ação.\n\n" +
+            "Valores\n\n" +
+            "Item | Preço\nConsultoria | R$ 1.000,00\n\n" +
+            "Fim.");
+        extracted.Format.Should().Be("docx");
+        extracted.Pages.Should().Equal(new PageSpan(1, 0, extracted.Text.Length));
+    }
+
+    [Fact]
+    public async Task NonSeekableStreamIsRead()
+    {
+        using var pipe = new NonSeekableStream(Docx(body => body.Append(Para(Portuguese))));
+
+        (await Extract(pipe)).Text.Should().Be(Portuguese);
+    }
+
+    [Fact]
+    public async Task ZipBombIsRefusedQuickly()
+    {
+        var bomb = ZipBomb(300L * 1024 * 1024);
+        bomb.Length.Should().BeLessThan(2 * 1024 * 1024, "the bomb is highly compressible");
+        DocumentFormats.Detect("bomb.docx", new MemoryStream(bomb)).Format.Should().Be("docx", "it has the DOCX structure");
+        var clock = Stopwatch.StartNew();
+
+        var act = () => Extract(bomb);
+
+        (await act.Should().ThrowAsync<TextExtractionException>()).WithMessage("The DOCX file expands beyond the 200 MB limit");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task AbnormallyCompressedArchiveUnderTheLimitIsRefused()
+    {
+        var act = () => Extract(ZipBomb(50L * 1024 * 1024));
+
+        (await act.Should().ThrowAsync<TextExtractionException>()).WithMessage("*zip bomb*");
+    }
+
+    [Fact]
+    public async Task TruncatedDocxIsCorrupt()
+    {
+        var docx = Docx(body => body.Append(Heading("Título"), Para(Portuguese)));
+
+        var act = () => Extract(docx[..(docx.Length * 2 / 3)]);
+
+        (await act.Should().ThrowAsync<TextExtractionException>()).WithMessage("The DOCX file is corrupt");
+    }
+
+    [Fact]
+    public async Task DocxWithBrokenXmlIsCorrupt()
+    {
+        var zip = Zip(
+            ("[Content_Types].xml", """<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>"""),
+            ("word/document.xml", "<w:document"));
+
+        var act = () => Extract(zip);
+
+        (await act.Should().ThrowAsync<TextExtractionException>()).WithMessage("The DOCX file is corrupt");
+    }
+}
