@@ -66,6 +66,18 @@ public sealed class DocxExtractionTests
     }
 
     [Fact]
+    public async Task ZipBombLyingAboutItsSizesFailsSafelyWithinTheBound()
+    {
+        var bomb = DeclareTinySizes(ZipBomb(250L * 1024 * 1024), "word/media/zeros.bin");
+        var clock = Stopwatch.StartNew();
+
+        var act = () => Extract(bomb);
+
+        (await act.Should().ThrowAsync<TextExtractionException>()).WithMessage("The DOCX file*");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task TruncatedDocxIsCorrupt()
     {
         var docx = Docx(body => body.Append(Heading("Título"), Para(Portuguese)));
@@ -85,5 +97,29 @@ public sealed class DocxExtractionTests
         var act = () => Extract(zip);
 
         (await act.Should().ThrowAsync<TextExtractionException>()).WithMessage("The DOCX file is corrupt");
+    }
+
+    /// <summary>Rewrites the uncompressed size of <paramref name="entryName"/> to 1 KB in its local and central headers.</summary>
+    private static byte[] DeclareTinySizes(byte[] zip, string entryName)
+    {
+        var name = System.Text.Encoding.ASCII.GetBytes(entryName);
+        var patched = 0;
+        for (var i = 0; i + 46 < zip.Length; i++)
+        {
+            var signature = BitConverter.ToUInt32(zip, i);
+            var (sizeOffset, nameOffset) = signature switch
+            {
+                0x04034b50 => (22, 30),
+                0x02014b50 => (24, 46),
+                _ => (-1, -1),
+            };
+            if (sizeOffset >= 0 && zip.AsSpan(i + nameOffset).StartsWith(name))
+            {
+                BitConverter.TryWriteBytes(zip.AsSpan(i + sizeOffset, 4), 1024u);
+                patched++;
+            }
+        }
+        patched.Should().Be(2, "the local and the central header both declare the size");
+        return zip;
     }
 }

@@ -44,6 +44,27 @@ public sealed class PdfExtractionTests
     }
 
     [Fact]
+    public async Task TheEncryptedTestPdfIsRealEncryptionThatItsPasswordOpens()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"forge-test-{Guid.NewGuid():N}.pdf");
+        await File.WriteAllBytesAsync(path, Pdf([[Portuguese]], userPassword: "segredo"));
+        try
+        {
+            var runner = new SystemProcessRunner();
+            var withPassword = await runner.RunAsync("pdftotext", ["-upw", "segredo", "-enc", "UTF-8", path, "-"], TimeSpan.FromSeconds(30), CancellationToken.None);
+            var without = await runner.RunAsync("pdftotext", ["-enc", "UTF-8", path, "-"], TimeSpan.FromSeconds(30), CancellationToken.None);
+
+            withPassword.ExitCode.Should().Be(0);
+            withPassword.StandardOutput.Should().Contain(Portuguese);
+            without.ExitCode.Should().NotBe(0);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task PdfWithoutTextFailsAsHavingNoTextLayer()
     {
         var act = () => Extract(PdfWithoutText());

@@ -45,7 +45,7 @@ internal static class DocxTextExtractor
 
     /// <summary>
     /// Refuses by the sizes the archive declares (instant for an honest bomb), then inflates every entry with
-    /// a running count, since declared sizes can lie.
+    /// a running count: declared sizes can lie, and the bound must not rest on how a zip reader treats that.
     /// </summary>
     private static void CheckZipBounds(Stream stream, CancellationToken cancellationToken)
     {
