@@ -88,6 +88,32 @@ public sealed class DocxExtractionTests
     }
 
     [Fact]
+    public async Task DamagedBytesFailOnlyAsTextExtractionErrors()
+    {
+        var docx = Docx(body => body.Append(Heading("Título"), Para(Portuguese), Table(["a", "b"])));
+        var random = new Random(42);
+        var escaped = new List<string>();
+        for (var attempt = 0; attempt < 400; attempt++)
+        {
+            // Even attempts damage the zip itself; odd ones the XML inside a well-formed zip.
+            var damaged = attempt % 2 == 0 ? Damage(docx.ToArray(), random) : DamageEntries(docx, random);
+            try
+            {
+                await Extract(damaged);
+            }
+            catch (TextExtractionException)
+            {
+            }
+            catch (Exception ex)
+            {
+                escaped.Add($"{ex.GetType().Name}: {ex.Message}");
+            }
+        }
+
+        escaped.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task DocxWithBrokenXmlIsCorrupt()
     {
         var zip = Zip(
@@ -121,5 +147,36 @@ public sealed class DocxExtractionTests
         }
         patched.Should().Be(2, "the local and the central header both declare the size");
         return zip;
+    }
+
+    private static byte[] Damage(byte[] bytes, Random random)
+    {
+        var flips = random.Next(1, 8);
+        for (var f = 0; f < flips; f++)
+        {
+            bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+        }
+        return bytes;
+    }
+
+    private static byte[] DamageEntries(byte[] docx, Random random)
+    {
+        using var source = new System.IO.Compression.ZipArchive(new MemoryStream(docx));
+        using var output = new MemoryStream();
+        using (var target = new System.IO.Compression.ZipArchive(output, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var entry in source.Entries)
+            {
+                using var content = new MemoryStream();
+                using (var entryStream = entry.Open())
+                {
+                    entryStream.CopyTo(content);
+                }
+                var bytes = content.ToArray();
+                using var written = target.CreateEntry(entry.FullName).Open();
+                written.Write(bytes.Length > 0 && random.Next(2) == 0 ? Damage(bytes, random) : bytes);
+            }
+        }
+        return output.ToArray();
     }
 }
