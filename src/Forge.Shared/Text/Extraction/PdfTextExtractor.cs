@@ -11,13 +11,12 @@ internal sealed class PdfTextExtractor(IProcessRunner processRunner)
 
     public async Task<ExtractedText> ExtractAsync(Stream content, CancellationToken cancellationToken)
     {
-        var (path, cleanup) = await SeekableCopy.ToTempFileAsync(content, ".pdf", cancellationToken);
-        await using var _ = cleanup;
+        await using var file = await TemporaryFile.CopyOfAsync(content, ".pdf", cancellationToken);
 
         ProcessResult result;
         try
         {
-            result = await processRunner.RunAsync(Program, ["-enc", "UTF-8", "-eol", "unix", path, "-"], Timeout, cancellationToken);
+            result = await processRunner.RunAsync(Program, ["-enc", "UTF-8", "-eol", "unix", file.Path, "-"], Timeout, cancellationToken);
         }
         catch (ProgramNotFoundException ex)
         {
