@@ -86,13 +86,13 @@ public sealed class PdfExtractionTests
     }
 
     [Fact]
-    public async Task TruncatedPdfFailsOrKeepsWhatIsReadable()
+    public async Task TruncatedPdfFailsClearly()
     {
         var pdf = Pdf([[Portuguese], ["Segunda."]]);
 
         var act = () => Extract(pdf[..(pdf.Length / 3)]);
 
-        await act.Should().ThrowAsync<TextExtractionException>();
+        (await act.Should().ThrowAsync<TextExtractionException>()).WithMessage("The PDF *");
     }
 
     [Fact]
