@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Forge's tests need on a fresh Debian 12 machine with the .NET 10 SDK and Node 20:
-# PostgreSQL 15 server binaries (the tests start their own throwaway server), Azurite (npm, pinned in
+# PostgreSQL 15 server binaries (the tests start their own throwaway server), poppler-utils (pdftotext and
+# pdfinfo, which extract PDF text), Azurite (npm, pinned in
 # package-lock.json), and the NuGet packages. Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,9 @@ cd "$(dirname "$0")/.."
 need_apt=()
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${FORGE_PG_BIN:-}" ]; then
   need_apt+=(postgresql)
+fi
+if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&1; then
+  need_apt+=(poppler-utils)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
@@ -18,7 +22,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   # The tests run their own server; the distribution's cluster is not needed.
-  service postgresql stop >/dev/null 2>&1 || true
+  [[ " ${need_apt[*]} " == *" postgresql "* ]] && service postgresql stop >/dev/null 2>&1 || true
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then
