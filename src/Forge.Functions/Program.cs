@@ -21,6 +21,7 @@ builder.AddForgeHosting();
 builder.Services.AddForgeData(builder.Configuration);
 builder.Services.AddForgeStorage(builder.Configuration);
 builder.Services.AddForgeEngine(builder.Configuration);
+builder.Services.AddDocuments();
 
 var app = builder.Build();
 await app.Services.MigrateForgeDatabaseAsync();

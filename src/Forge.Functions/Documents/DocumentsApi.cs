@@ -7,9 +7,17 @@ namespace Forge.Functions.Documents;
 
 public static class DocumentsApi
 {
+    public static IServiceCollection AddDocuments(this IServiceCollection services)
+    {
+        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapSeed001Group("/api/v1/documents").WithTags("Documents");
+        // Bearer tokens and API keys, no cookies: there is no cross-site form to defend against.
+        group.MapPost("/upload", DocumentUpload.UploadDocument).DisableAntiforgery();
         group.MapGet("/", ListDocuments);
         group.MapGet("/{document_id:guid}", GetDocument);
         return routes;

@@ -1,0 +1,88 @@
+using Forge.Functions.Hosting;
+using Forge.Shared.Data;
+using Forge.Shared.Storage;
+using Forge.Shared.Text.Extraction;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Forge.Functions.Documents;
+
+/// <summary><c>POST /api/v1/documents/upload?domain_id=&amp;use_case=</c> with a multipart <c>file</c> (seed 001).</summary>
+public static class DocumentUpload
+{
+    public static async Task<Created<DocumentResponse>> UploadDocument(HttpRequest request, ForgeDbContext db, IBlobStore blobs,
+        IOptions<UploadOptions> options, TimeProvider time, CancellationToken ct, string? domain_id = null, string? use_case = null)
+    {
+        var rules = new FieldRules()
+            .Check(!string.IsNullOrWhiteSpace(domain_id), "domain_id", "Field required")
+            .Check(string.IsNullOrWhiteSpace(domain_id) || Guid.TryParse(domain_id, out _), "domain_id", "Must be a UUID")
+            .Length("use_case", use_case, 1, 100)
+            .Check(request.HasFormContentType, "file", "Send the file as multipart/form-data in the field 'file'");
+        rules.ThrowIfAny();
+        var form = await request.ReadFormAsync(ct);
+        var file = form.Files.GetFile("file");
+        new FieldRules().Check(file is not null, "file", "Field required").ThrowIfAny();
+        var domainId = Guid.Parse(domain_id!);
+        if (!await db.Domains.AnyAsync(d => d.Id == domainId, ct))
+        {
+            throw new NotFoundException("Domain", domainId);
+        }
+        var limit = options.Value.MaxBytes;
+        if (file!.Length > limit)
+        {
+            throw new ForgeApiException(StatusCodes.Status413PayloadTooLarge, $"File too large: {file.Length} bytes (limit {limit} bytes)");
+        }
+        if (file.Length == 0)
+        {
+            throw new ValidationException("file", "The file is empty");
+        }
+
+        await using var content = file.OpenReadStream();
+        var detection = DocumentFormats.Detect(file.FileName, content);
+        if (!detection.IsSupported)
+        {
+            throw new ValidationException("file", detection.Reason!);
+        }
+        var documentId = Guid.CreateVersion7();
+        var filename = SafeFileName.From(file.FileName, detection.Format!);
+        var key = $"documents/{domainId}/{documentId}/{filename}";
+        var contentType = ContentTypeOf(detection.Format!);
+        var stored = await blobs.PutAsync(key, content, contentType, ct);
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var document = new Document
+        {
+            Id = documentId,
+            DomainId = domainId,
+            UseCase = use_case,
+            Filename = filename,
+            OriginalFilename = Path.GetFileName(file.FileName.Replace('\\', '/')),
+            S3Key = key,
+            ContentType = contentType,
+            FileSize = stored.Size,
+            Status = DocumentStatus.Uploaded,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Documents.Add(document);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            // No document row, no orphan blob.
+            await blobs.DeleteAsync(key, CancellationToken.None);
+            throw;
+        }
+        return TypedResults.Created($"/api/v1/documents/{document.Id}", document.ToResponse());
+    }
+
+    public static string ContentTypeOf(string format) => format switch
+    {
+        DocumentFormats.Pdf => "application/pdf",
+        DocumentFormats.Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "text/plain",
+    };
+}
