@@ -1,4 +1,6 @@
 using Forge.Functions.Hosting;
+using Forge.Shared.Engine;
+using Forge.Shared.Text.Extraction;
 using Forge.Shared.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -10,6 +12,10 @@ public static class DocumentsApi
     public static IServiceCollection AddDocuments(this IServiceCollection services)
     {
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IProcessRunner>(new SystemProcessRunner());
+        services.AddSingleton<ITextExtractor, DocumentTextExtractor>();
+        services.AddActivity<ExtractAndSegmentActivity>(DocumentProcessing.ExtractAndSegment);
+        services.AddRunObserver<DocumentProcessingObserver>();
         return services;
     }
 
@@ -20,6 +26,7 @@ public static class DocumentsApi
         group.MapPost("/upload", DocumentUpload.UploadDocument).DisableAntiforgery();
         group.MapGet("/", ListDocuments);
         group.MapGet("/{document_id:guid}", GetDocument);
+        group.MapPost("/{document_id:guid}/process", DocumentProcessing.ProcessDocument);
         return routes;
     }
 
