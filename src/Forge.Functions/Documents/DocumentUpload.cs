@@ -1,5 +1,6 @@
 using Forge.Functions.Hosting;
 using Forge.Shared.Data;
+using Forge.Shared.Engine;
 using Forge.Shared.Storage;
 using Forge.Shared.Text.Extraction;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +12,7 @@ namespace Forge.Functions.Documents;
 /// <summary><c>POST /api/v1/documents/upload?domain_id=&amp;use_case=</c> with a multipart <c>file</c> (seed 001).</summary>
 public static class DocumentUpload
 {
-    public static async Task<Created<DocumentResponse>> UploadDocument(HttpRequest request, ForgeDbContext db, IBlobStore blobs,
+    public static async Task<Created<DocumentResponse>> UploadDocument(HttpRequest request, ForgeDbContext db, IBlobStore blobs, DurableEngine engine,
         IOptions<UploadOptions> options, TimeProvider time, CancellationToken ct, string? domain_id = null, string? use_case = null)
     {
         var rules = new FieldRules()
@@ -24,10 +25,8 @@ public static class DocumentUpload
         var file = form.Files.GetFile("file");
         new FieldRules().Check(file is not null, "file", "Field required").ThrowIfAny();
         var domainId = Guid.Parse(domain_id!);
-        if (!await db.Domains.AnyAsync(d => d.Id == domainId, ct))
-        {
-            throw new NotFoundException("Domain", domainId);
-        }
+        var domain = await db.Domains.AsNoTracking().FirstOrDefaultAsync(d => d.Id == domainId, ct)
+            ?? throw new NotFoundException("Domain", domainId);
         var limit = options.Value.MaxBytes;
         if (file!.Length > limit)
         {
@@ -66,6 +65,11 @@ public static class DocumentUpload
             UpdatedAt = now,
         };
         db.Documents.Add(document);
+        if (DomainDefaults.AutoProcess(domain))
+        {
+            // Same transaction as the document: it is never left uploaded-but-forgotten.
+            await DocumentProcessing.StartAsync(db, engine, document, DomainDefaults.SegmentType(domain), DomainDefaults.SegmentConfig(domain), time, ct);
+        }
         try
         {
             await db.SaveChangesAsync(ct);

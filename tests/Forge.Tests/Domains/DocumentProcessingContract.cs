@@ -126,3 +126,39 @@ public abstract class DocumentProcessingContract(ForgeApiFactory factory)
 public sealed class SqliteDocumentProcessingTests(ForgeApiFactory factory) : DocumentProcessingContract(factory), IClassFixture<ForgeApiFactory>;
 
 public sealed class PostgresDocumentProcessingTests(PostgresForgeApiFactory factory) : DocumentProcessingContract(factory), IClassFixture<PostgresForgeApiFactory>;
+
+public sealed class AutoProcessTests(ForgeApiFactory factory) : IClassFixture<ForgeApiFactory>
+{
+    [Fact]
+    public async Task DomainWithAutoProcessProcessesUploadsWithItsDefaultSegmentation()
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", factory.IssueToken("alice"));
+        var domain = JsonDocument.Parse(await (await client.PostAsJsonAsync("/api/v1/domains", new
+        {
+            name = "FAQ",
+            slug = "faq-auto",
+            config = new { auto_process = true, default_segment_type = "faq", default_segment_config = new { max_length = 400 } },
+        })).Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        var faq = "P: Qual o prazo de entrega?\nR: Até cinco dias úteis.\n\nP: Posso cancelar o pedido?\nR: Sim, em até sete dias.";
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(faq)), "file", "faq.txt" } };
+
+        var uploaded = JsonDocument.Parse(await (await client.PostAsync($"/api/v1/documents/upload?domain_id={domain}", form)).Content.ReadAsStringAsync()).RootElement;
+
+        uploaded.GetProperty("status").GetString().Should().Be("processing");
+        var id = uploaded.GetProperty("id").GetGuid();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonElement segments;
+        while (true)
+        {
+            segments = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/segments?document_id={id}&segment_type=faq")).RootElement;
+            if (segments.GetArrayLength() > 0 || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        segments.EnumerateArray().Select(s => s.GetProperty("metadata").GetProperty("question").GetString())
+            .Should().Equal("Qual o prazo de entrega?", "Posso cancelar o pedido?");
+    }
+}
