@@ -1,6 +1,7 @@
 using Forge.Bench;
 
 // dotnet run -c Release --project bench/Forge.Bench -- engine [--items N] [--providers sqlite,postgres]
+// dotnet run -c Release --project bench/Forge.Bench -- ingestion [--mb 50] [--pages 300]
 var command = args.FirstOrDefault() ?? "engine";
 var items = ArgValue(args, "--items", 4000);
 var providers = (args.SkipWhile(a => a != "--providers").Skip(1).FirstOrDefault() ?? "sqlite,postgres").Split(',');
@@ -8,8 +9,10 @@ switch (command)
 {
     case "engine":
         return await EngineBenchmark.RunAsync(items, providers);
+    case "ingestion":
+        return await IngestionBenchmark.RunAsync(ArgValue(args, "--mb", 50), ArgValue(args, "--pages", 300));
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: engine");
+        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: engine, ingestion");
         return 2;
 }
 
