@@ -5,6 +5,7 @@ using Forge.Functions.Hosting;
 using Forge.Functions.Segments;
 using Forge.Functions.Storage;
 using Forge.Functions.Templates;
+using Forge.Shared;
 using Forge.Shared.Data;
 using Forge.Shared.Engine;
 using Forge.Shared.Storage;
@@ -21,7 +22,7 @@ builder.AddForgeHosting();
 builder.Services.AddForgeData(builder.Configuration);
 builder.Services.AddForgeStorage(builder.Configuration);
 builder.Services.AddForgeEngine(builder.Configuration);
-builder.Services.AddDocuments();
+builder.Services.AddDocuments(ForgeRole.FromConfiguration(builder.Configuration));
 
 var app = builder.Build();
 await app.Services.MigrateForgeDatabaseAsync();

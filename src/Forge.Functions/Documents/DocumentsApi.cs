@@ -1,4 +1,5 @@
 using Forge.Functions.Hosting;
+using Forge.Shared;
 using Forge.Shared.Engine;
 using Forge.Shared.Text.Extraction;
 using Forge.Shared.Data;
@@ -9,13 +10,19 @@ namespace Forge.Functions.Documents;
 
 public static class DocumentsApi
 {
-    public static IServiceCollection AddDocuments(this IServiceCollection services)
+    public static IServiceCollection AddDocuments(this IServiceCollection services, ForgeRole role)
     {
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IProcessRunner>(new SystemProcessRunner());
         services.AddSingleton<ITextExtractor, DocumentTextExtractor>();
         services.AddActivity<ExtractAndSegmentActivity>(DocumentProcessing.ExtractAndSegment);
         services.AddRunObserver<DocumentProcessingObserver>();
+        services.AddOptions<Ingestion.IngestionOptions>().BindConfiguration(Ingestion.IngestionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Ingestion.BlobIngestion>();
+        if (role.IsWorker)
+        {
+            services.AddHostedService<Ingestion.BlobIngestionScanner>();
+        }
         return services;
     }
 

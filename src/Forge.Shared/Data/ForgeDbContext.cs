@@ -18,6 +18,7 @@ public abstract class ForgeDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Document> Documents => Set<Document>();
     public DbSet<DocumentVersion> DocumentVersions => Set<DocumentVersion>();
     public DbSet<Segment> Segments => Set<Segment>();
+    public DbSet<IngestedBlob> IngestedBlobs => Set<IngestedBlob>();
 
     public abstract DatabaseProvider Provider { get; }
 

@@ -1,0 +1,175 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Text;
+using Forge.Functions.Documents;
+using Forge.Shared.Data;
+using Forge.Shared.Engine;
+using Forge.Shared.Storage;
+using Forge.Shared.Text.Extraction;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Forge.Functions.Ingestion;
+
+public sealed class IngestionOptions
+{
+    public const string SectionName = "Forge:Ingestion";
+    public const string Prefix = "incoming/";
+
+    /// <summary>How often workers look under <c>incoming/</c>.</summary>
+    [Range(100, 3_600_000)]
+    public int ScanIntervalMs { get; set; } = 2000;
+
+    /// <summary>A blob must be this old before it is taken, so a file still being copied in is not read half-written.</summary>
+    [Range(0, 3600)]
+    public int SettleSeconds { get; set; } = 2;
+}
+
+/// <summary>
+/// Turns a blob put under <c>incoming/{domain_slug}/{use_case}/{filename}</c> by any tool into a document of
+/// that domain, processed with the domain's default segmentation. Exactly once per blob version: the
+/// document id is derived from the blob's key and ETag, and the <see cref="IngestedBlob"/> row for that
+/// version commits with the document and its processing run, so a second scan, a restart or a second
+/// worker finds it and stops.
+/// </summary>
+public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableEngine engine, IOptions<IngestionOptions> options,
+    TimeProvider time, ILogger<BlobIngestion> logger)
+{
+    public async Task<int> ScanOnceAsync(CancellationToken ct)
+    {
+        var ingested = 0;
+        var settledBefore = time.GetUtcNow() - TimeSpan.FromSeconds(options.Value.SettleSeconds);
+        await foreach (var item in blobs.ListAsync(IngestionOptions.Prefix, ct))
+        {
+            if (item.LastModified <= settledBefore && await IngestAsync(item.Name, ct))
+            {
+                ingested++;
+            }
+        }
+        return ingested;
+    }
+
+    /// <summary>Ingests one blob; false when it was already handled (by anyone) or is gone.</summary>
+    public async Task<bool> IngestAsync(string key, CancellationToken ct)
+    {
+        var properties = await blobs.GetPropertiesAsync(key, ct);
+        if (properties is null || await db.IngestedBlobs.AnyAsync(b => b.BlobKey == key && b.ETag == properties.ETag, ct))
+        {
+            return false;
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var record = new IngestedBlob { Id = Guid.CreateVersion7(), BlobKey = key, ETag = properties.ETag, CreatedAt = now };
+        db.IngestedBlobs.Add(record);
+
+        var parts = key[IngestionOptions.Prefix.Length..].Split('/');
+        var domain = parts.Length == 3 ? await db.Domains.AsNoTracking().FirstOrDefaultAsync(d => d.Slug == parts[0], ct) : null;
+        if (parts.Length != 3)
+        {
+            Reject(record, "Expected incoming/{domain_slug}/{use_case}/{filename}");
+        }
+        else if (domain is null)
+        {
+            Reject(record, $"No domain with slug '{parts[0]}'");
+        }
+        else
+        {
+            await CreateDocumentAsync(record, key, domain, parts[1], parts[2], ct);
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            if (await db.IngestedBlobs.AnyAsync(b => b.BlobKey == key && b.ETag == properties.ETag, ct))
+            {
+                // Another worker committed this version first; its document stands.
+                return false;
+            }
+            throw;
+        }
+        if (record.Status == IngestedBlobStatus.Ingested)
+        {
+            await blobs.DeleteAsync(key, CancellationToken.None);
+        }
+        logger.LogInformation("Blob {Key}: {Status} {Reason}", key, record.Status, record.Reason);
+        return record.Status == IngestedBlobStatus.Ingested;
+    }
+
+    private async Task CreateDocumentAsync(IngestedBlob record, string key, Domain domain, string useCase, string fileName, CancellationToken ct)
+    {
+        var temp = Path.Combine(Path.GetTempPath(), $"forge-ingest-{Guid.NewGuid():N}");
+        await using var copy = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await using (var source = await blobs.OpenReadAsync(key, ct))
+        {
+            await source.Content.CopyToAsync(copy, ct);
+        }
+        copy.Position = 0;
+        var detection = DocumentFormats.Detect(fileName, copy);
+        if (!detection.IsSupported)
+        {
+            Reject(record, detection.Reason!);
+            return;
+        }
+        // Derived from the blob version, so a retry after a crash rewrites the same document blob.
+        var documentId = new Guid(MD5.HashData(Encoding.UTF8.GetBytes($"{key}\n{record.ETag}")));
+        var stored = SafeFileName.From(fileName, detection.Format!);
+        var documentKey = $"documents/{domain.Id}/{documentId}/{stored}";
+        var contentType = DocumentUpload.ContentTypeOf(detection.Format!);
+        var written = await blobs.PutAsync(documentKey, copy, contentType, ct);
+        var now = record.CreatedAt;
+        var document = new Document
+        {
+            Id = documentId,
+            DomainId = domain.Id,
+            UseCase = useCase,
+            Filename = stored,
+            OriginalFilename = fileName,
+            S3Key = documentKey,
+            ContentType = contentType,
+            FileSize = written.Size,
+            Metadata = new() { ["source"] = key },
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Documents.Add(document);
+        record.DocumentId = documentId;
+        await DocumentProcessing.StartAsync(db, engine, document, DomainDefaults.SegmentType(domain), DomainDefaults.SegmentConfig(domain), time, ct);
+    }
+
+    private static void Reject(IngestedBlob record, string reason)
+    {
+        record.Status = IngestedBlobStatus.Rejected;
+        record.Reason = reason;
+    }
+}
+
+/// <summary>The worker-role scan of <c>incoming/</c>, every <see cref="IngestionOptions.ScanIntervalMs"/>.</summary>
+public sealed class BlobIngestionScanner(IServiceScopeFactory scopes, IOptions<IngestionOptions> options, TimeProvider time, ILogger<BlobIngestionScanner> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<BlobIngestion>().ScanOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "Scanning incoming blobs failed; trying again at the next interval");
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(options.Value.ScanIntervalMs), time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
