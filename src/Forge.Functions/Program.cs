@@ -1,6 +1,7 @@
 using Forge.Functions.Documents;
 using Forge.Functions.Domains;
 using Forge.Functions.Health;
+using Forge.Functions.Ingestion;
 using Forge.Functions.Hosting;
 using Forge.Functions.Segments;
 using Forge.Functions.Storage;
@@ -33,6 +34,7 @@ app.MapDomainsApi();
 app.MapTemplatesApi();
 app.MapDocumentsApi();
 app.MapSegmentsApi();
+app.MapEventGridApi();
 await app.RunAsync();
 return 0;
 

@@ -23,6 +23,9 @@ public sealed class IngestionOptions
     /// <summary>A blob must be this old before it is taken, so a file still being copied in is not read half-written.</summary>
     [Range(0, 3600)]
     public int SettleSeconds { get; set; } = 2;
+
+    /// <summary>The <c>?code=</c> an Event Grid subscription calls the webhook with; unset turns the webhook off.</summary>
+    public string? EventGridKey { get; set; }
 }
 
 /// <summary>
