@@ -77,6 +77,26 @@ public abstract class DocumentProcessingContract(ForgeApiFactory factory)
     }
 
     [Fact]
+    public async Task DocxIsProcessedWithHeadingsParagraphsAndTables()
+    {
+        var docx = TestDocuments.Docx(body =>
+        {
+            body.Append(TestDocuments.Heading("Política de Reembolso"));
+            body.Append(TestDocuments.Para("O reembolso é feito em até trinta dias após a solicitação aprovada."));
+            body.Append(TestDocuments.Table(["Plano", "Prazo"], ["Básico", "30 dias"]));
+        });
+        var document = await UploadAsync(docx, "politica.docx");
+
+        (await Client().PostAsJsonAsync($"/api/v1/documents/{document}/process", new { segment_type = "paragraph" })).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        var ended = await WaitForEndAsync(document);
+
+        ended.GetProperty("status").GetString().Should().Be("processed", ended.GetRawText());
+        ended.GetProperty("content_type").GetString().Should().Be("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        var contents = (await Json(await Client().GetAsync($"/api/v1/segments?document_id={document}"))).EnumerateArray().Select(s => s.GetProperty("content").GetString()).ToList();
+        string.Join("\n", contents).Should().Contain("trinta dias").And.Contain("Básico | 30 dias");
+    }
+
+    [Fact]
     public async Task TextIsProcessedIntoParagraphsAndCannotBeProcessedTwice()
     {
         var text = "Introdução\n\nA empresa atua no setor de benefícios desde 1983.\n\nOs clientes recebem cartões de alimentação e refeição.";
