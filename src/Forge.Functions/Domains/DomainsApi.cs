@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Forge.Functions.Hosting;
+using System.Text.Json.Nodes;
 using Forge.Shared.Data;
+using Forge.Shared.Text.Segmentation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,6 +26,7 @@ public static partial class DomainsApi
             .Required("name", request.Name, 1, 100)
             .Required("slug", request.Slug, 1, 100);
         CheckSlugFormat(rules, request.Slug);
+        CheckProcessingDefaults(rules, request.Config);
         rules.ThrowIfAny();
         await EnsureSlugIsFreeAsync(db, request.Slug!, null, ct);
 
@@ -69,6 +72,7 @@ public static partial class DomainsApi
             .Length("name", request.Name, 1, 100)
             .Length("slug", request.Slug, 1, 100);
         CheckSlugFormat(rules, request.Slug);
+        CheckProcessingDefaults(rules, request.Config);
         rules.ThrowIfAny();
         if (request.Slug is not null && request.Slug != domain.Slug)
         {
@@ -87,6 +91,36 @@ public static partial class DomainsApi
 
     private static void CheckSlugFormat(FieldRules rules, string? slug) =>
         rules.Check(slug is null || slug.Length == 0 || SlugFormat().IsMatch(slug), "slug", "Invalid format: lowercase letters, digits and single hyphens (e.g. vr-chat)");
+
+    /// <summary>The keys Forge itself reads from a domain's config must make sense; the rest is free-form.</summary>
+    private static void CheckProcessingDefaults(FieldRules rules, JsonObject? config)
+    {
+        if (config is null)
+        {
+            return;
+        }
+        if (config["auto_process"] is { } autoProcess)
+        {
+            rules.Check(autoProcess is JsonValue flag && flag.TryGetValue<bool>(out _), "config.auto_process", "Must be true or false");
+        }
+        if (config["default_segment_type"] is { } type)
+        {
+            rules.Check(type is JsonValue name && name.TryGetValue<string>(out var value) && Segmenters.Create(value) is not null,
+                "config.default_segment_type", $"Must be one of: {string.Join(", ", Segmenters.Known)}");
+        }
+        if (config["default_segment_config"] is { } segmentConfig)
+        {
+            if (segmentConfig is not JsonObject settings)
+            {
+                rules.Add("config.default_segment_config", "Must be an object like {\"max_length\": 500, \"overlap\": 50}");
+                return;
+            }
+            foreach (var (field, message) in SegmentConfig.Parse(settings).Errors)
+            {
+                rules.Add($"config.default_{field}", message);
+            }
+        }
+    }
 
     private static async Task EnsureSlugIsFreeAsync(ForgeDbContext db, string slug, Guid? except, CancellationToken ct)
     {

@@ -69,6 +69,30 @@ public abstract class DomainsAndTemplatesContract(ForgeApiFactory factory)
     }
 
     [Fact]
+    public async Task ProcessingDefaultsInConfigAreChecked()
+    {
+        var response = await Client().PostAsJsonAsync("/api/v1/domains", new
+        {
+            name = "Bad defaults",
+            slug = Unique("bad"),
+            config = new { auto_process = "yes", default_segment_type = "sentence", default_segment_config = new { max_length = 10 }, anything_else = new[] { 1 } },
+        });
+
+        response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        var details = (await Json(response)).GetProperty("details");
+        details.GetProperty("config.auto_process").GetString().Should().Be("Must be true or false");
+        details.GetProperty("config.default_segment_type").GetString().Should().Contain("paragraph, clause, chat_message, faq, crm_record");
+        details.GetProperty("config.default_segment_config.max_length").GetString().Should().NotBeNullOrEmpty();
+        var good = await Client().PostAsJsonAsync("/api/v1/domains", new
+        {
+            name = "Good defaults",
+            slug = Unique("good"),
+            config = new { auto_process = true, default_segment_type = "faq", default_segment_config = new { max_length = 400, overlap = 20 }, anything_else = new[] { 1 } },
+        });
+        good.StatusCode.Should().Be(HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task DuplicateSlugIsRejectedWith422()
     {
         var domain = await CreateDomainAsync();
