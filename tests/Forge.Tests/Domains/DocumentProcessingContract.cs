@@ -14,12 +14,7 @@ namespace Forge.Tests.Domains;
 /// </summary>
 public abstract class DocumentProcessingContract(ForgeApiFactory factory)
 {
-    private HttpClient Client()
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", factory.IssueToken("alice"));
-        return client;
-    }
+    private HttpClient Client() => factory.CreateAuthenticatedClient();
 
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;

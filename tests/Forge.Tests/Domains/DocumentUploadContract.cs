@@ -12,12 +12,7 @@ namespace Forge.Tests.Domains;
 /// <summary>Seed 001's upload: checks, blob key, stored bytes and the document row, on each database.</summary>
 public abstract class DocumentUploadContract(ForgeApiFactory factory)
 {
-    private HttpClient Client()
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", factory.IssueToken("alice"));
-        return client;
-    }
+    private HttpClient Client() => factory.CreateAuthenticatedClient();
 
     private async Task<Guid> DomainAsync()
     {

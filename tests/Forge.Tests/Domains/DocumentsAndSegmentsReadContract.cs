@@ -12,12 +12,7 @@ namespace Forge.Tests.Domains;
 /// <summary>Seed 001's document and segment reads, over rows written the way processing writes them.</summary>
 public abstract class DocumentsAndSegmentsReadContract(ForgeApiFactory factory)
 {
-    private HttpClient Client()
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", factory.IssueToken("alice"));
-        return client;
-    }
+    private HttpClient Client() => factory.CreateAuthenticatedClient();
 
     private static async Task<JsonElement> Json(HttpResponseMessage response)
     {

@@ -10,12 +10,7 @@ namespace Forge.Tests.Domains;
 /// <summary>Seed 001's Domains and Templates sections over HTTP, on each database.</summary>
 public abstract class DomainsAndTemplatesContract(ForgeApiFactory factory)
 {
-    private HttpClient Client()
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", factory.IssueToken("alice"));
-        return client;
-    }
+    private HttpClient Client() => factory.CreateAuthenticatedClient();
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 

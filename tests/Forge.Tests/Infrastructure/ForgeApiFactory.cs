@@ -44,6 +44,14 @@ public class ForgeApiFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>A client that calls as <paramref name="userId"/> with a token from Forge's own issuer.</summary>
+    public HttpClient CreateAuthenticatedClient(string userId = "alice")
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", IssueToken(userId));
+        return client;
+    }
+
     public string IssueToken(string userId, TimeSpan? lifetime = null) =>
         Services.GetRequiredService<JwtTokenIssuer>().Issue(userId, lifetime ?? TimeSpan.FromHours(1));
 
