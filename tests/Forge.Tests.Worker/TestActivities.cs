@@ -22,7 +22,8 @@ public static class TestActivities
         .AddActivity<PermanentFailureActivity>("test.permanent-failure")
         .AddActivity<TimerActivity>("test.timer")
         .AddActivity<FailRunActivity>("test.fail-run")
-        .AddActivity<NoOpActivity>("test.no-op");
+        .AddActivity<NoOpActivity>("test.no-op")
+        .AddRunObserver<RecordingRunObserver>();
 
     public static Task RecordEffectAsync(ForgeDbContext db, string key, string worker, int attempt, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"INSERT INTO test_effects (effect_key, worker, attempt) VALUES ({key}, {worker}, {attempt})", ct);
@@ -125,4 +126,15 @@ public sealed class FailRunActivity : IActivity
 public sealed class NoOpActivity : IActivity
 {
     public Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Records how each run of type <c>test.observed</c> ended, in the transaction that ended it.</summary>
+public sealed class RecordingRunObserver : IRunObserver
+{
+    public const string Type = "test.observed";
+
+    public string RunType => Type;
+
+    public Task OnRunEndedAsync(ForgeDbContext db, EngineRun run, CancellationToken cancellationToken) =>
+        TestActivities.RecordEffectAsync(db, $"ended:{run.Id}:{run.Status}", "observer", 0, cancellationToken);
 }

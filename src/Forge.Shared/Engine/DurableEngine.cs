@@ -93,12 +93,7 @@ public sealed class DurableEngine(
             .SetProperty(r => r.CompletedAt, r => ended ? now : r.CompletedAt), cancellationToken);
         if (ended)
         {
-            var run = await db.EngineRuns.AsNoTracking().FirstAsync(r => r.Id == runId, cancellationToken);
-            foreach (var observer in services.GetServices<IRunObserver>().Where(o => o.RunType == run.Type))
-            {
-                await observer.OnRunEndedAsync(db, run, cancellationToken);
-            }
-            await db.SaveChangesAsync(cancellationToken);
+            await RunObservers.NotifyAsync(db, services, runId, cancellationToken);
         }
         await tx.CommitAsync(cancellationToken);
         running.CancelRun(runId);

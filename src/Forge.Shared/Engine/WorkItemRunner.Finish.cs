@@ -35,9 +35,9 @@ public sealed partial class WorkItemRunner
     private async Task<bool> TryCompleteAsync(ForgeDbContext db, IServiceProvider services, EngineWorkItem item, string owner, ActivityContext context, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var observers = services.GetServices<IRunObserver>().Where(o => o.RunType == context.RunType).ToList();
+        var observed = services.GetServices<IRunObserver>().Any(o => o.RunType == context.RunType);
         var alone = db.Provider == DatabaseProvider.Postgres && context.Scheduled.Count == 0 && item.JoinId is null
-            && context.CommitActions.Count == 0 && observers.Count == 0 && !db.ChangeTracker.HasChanges();
+            && context.CommitActions.Count == 0 && !observed && !db.ChangeTracker.HasChanges();
         await using var tx = alone ? null : await db.Database.BeginTransactionAsync(ct);
         var (added, allDelayed) = (0, false);
         if (!alone)
@@ -65,14 +65,9 @@ public sealed partial class WorkItemRunner
             await tx!.RollbackAsync(ct);
             return false;
         }
-        if (observers.Count > 0 && run.Outstanding == 0 && RunStatus.IsTerminal(run.Status))
+        if (observed && run.Outstanding == 0 && RunStatus.IsTerminal(run.Status))
         {
-            var ended = await db.EngineRuns.AsNoTracking().FirstAsync(r => r.Id == item.RunId, ct);
-            foreach (var observer in observers)
-            {
-                await observer.OnRunEndedAsync(db, ended, ct);
-            }
-            await SaveIfChangedAsync(db, ct);
+            await RunObservers.NotifyAsync(db, services, item.RunId, ct);
         }
         if (added > 0)
         {
@@ -188,7 +183,7 @@ public sealed partial class WorkItemRunner
 
         if (ended)
         {
-            await NotifyObserversAsync(db, services, item.RunId, ct);
+            await RunObservers.NotifyAsync(db, services, item.RunId, ct);
         }
         await db.SaveChangesAsync(ct);
         if (added > 0)
@@ -292,20 +287,6 @@ public sealed partial class WorkItemRunner
         AvailableAt = availableAt,
         CreatedAt = now,
     };
-
-    private static async Task NotifyObserversAsync(ForgeDbContext db, IServiceProvider services, Guid runId, CancellationToken ct)
-    {
-        var observers = services.GetServices<IRunObserver>().ToList();
-        if (observers.Count == 0)
-        {
-            return;
-        }
-        var run = await db.EngineRuns.AsNoTracking().FirstAsync(r => r.Id == runId, ct);
-        foreach (var observer in observers.Where(o => o.RunType == run.Type))
-        {
-            await observer.OnRunEndedAsync(db, run, ct);
-        }
-    }
 
     private static async Task SaveIfChangedAsync(ForgeDbContext db, CancellationToken ct)
     {

@@ -179,6 +179,34 @@ public abstract class EngineConformance(DatabaseProvider provider) : IAsyncLifet
         (await Harness.CancelAsync(run.Id)).Should().BeFalse("an ended run cannot be cancelled again");
     }
 
+    [Theory]
+    [InlineData("test.no-op", RunStatus.Completed)]
+    [InlineData("test.chain", RunStatus.Completed)]
+    [InlineData("test.permanent-failure", RunStatus.Failed)]
+    [InlineData("test.fail-run", RunStatus.Failed)]
+    public async Task ObserversHearOnceHowARunEnded(string activity, string status)
+    {
+        await Harness.StartWorkerAsync("w1");
+        var run = await Harness.StartRunAsync(activity, activity == "test.chain" ? new ChainInput(1, 2) : null, RecordingRunObserver.Type);
+
+        (await Harness.WaitForEndAsync(run.Id)).Status.Should().Be(status);
+
+        await Harness.WaitUntilAsync(async () => (await Harness.EffectsAsync()).Any(e => e.Worker == "observer"), TimeSpan.FromSeconds(10), "the observer");
+        (await Harness.EffectsAsync()).Where(e => e.Worker == "observer").Select(e => e.Key).Should().Equal($"ended:{run.Id}:{status}");
+    }
+
+    [Fact]
+    public async Task ObserversHearOfARunCancelledWhileItsOnlyItemWasPending()
+    {
+        var run = await Harness.StartRunAsync("test.effect", new EffectInput("never"), RecordingRunObserver.Type);
+
+        // No worker is running: the run's only item is pending, so cancelling ends the run at once.
+        (await Harness.CancelAsync(run.Id)).Should().BeTrue();
+
+        (await Harness.GetRunAsync(run.Id)).Status.Should().Be(RunStatus.Cancelled);
+        (await Harness.EffectsAsync()).Select(e => e.Key).Should().Equal($"ended:{run.Id}:{RunStatus.Cancelled}");
+    }
+
     [Fact]
     public async Task WorkEnqueuedWithTheCallersChangesIsOnlyVisibleOnceSaved()
     {
