@@ -43,27 +43,8 @@ public static class DocumentUpload
         {
             throw new ValidationException("file", detection.Reason!);
         }
-        var documentId = Guid.CreateVersion7();
-        var filename = SafeFileName.From(file.FileName, detection.Format!);
-        var key = $"documents/{domainId}/{documentId}/{filename}";
-        var contentType = ContentTypeOf(detection.Format!);
-        var stored = await blobs.PutAsync(key, content, contentType, ct);
-
-        var now = time.GetUtcNow().UtcDateTime;
-        var document = new Document
-        {
-            Id = documentId,
-            DomainId = domainId,
-            UseCase = use_case,
-            Filename = filename,
-            OriginalFilename = Path.GetFileName(file.FileName.Replace('\\', '/')),
-            S3Key = key,
-            ContentType = contentType,
-            FileSize = stored.Size,
-            Status = DocumentStatus.Uploaded,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var document = await DocumentStorage.StoreAsync(blobs, Guid.CreateVersion7(), domainId, use_case, file.FileName, detection.Format!, content,
+            time.GetUtcNow().UtcDateTime, ct);
         db.Documents.Add(document);
         if (DomainDefaults.AutoProcess(domain))
         {
@@ -77,16 +58,9 @@ public static class DocumentUpload
         catch
         {
             // No document row, no orphan blob.
-            await blobs.DeleteAsync(key, CancellationToken.None);
+            await blobs.DeleteAsync(document.S3Key, CancellationToken.None);
             throw;
         }
         return TypedResults.Created($"/api/v1/documents/{document.Id}", document.ToResponse());
     }
-
-    public static string ContentTypeOf(string format) => format switch
-    {
-        DocumentFormats.Pdf => "application/pdf",
-        DocumentFormats.Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _ => "text/plain",
-    };
 }

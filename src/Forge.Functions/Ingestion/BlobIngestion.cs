@@ -102,14 +102,9 @@ public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableEn
 
     private async Task CreateDocumentAsync(IngestedBlob record, string key, Domain domain, string useCase, string fileName, CancellationToken ct)
     {
-        var temp = Path.Combine(Path.GetTempPath(), $"forge-ingest-{Guid.NewGuid():N}");
-        await using var copy = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        await using (var source = await blobs.OpenReadAsync(key, ct))
-        {
-            await source.Content.CopyToAsync(copy, ct);
-        }
-        copy.Position = 0;
-        var detection = DocumentFormats.Detect(fileName, copy);
+        await using var source = await blobs.OpenReadAsync(key, ct);
+        await using var copy = await SeekableCopy.OfAsync(source.Content, ct);
+        var detection = DocumentFormats.Detect(fileName, copy.Stream);
         if (!detection.IsSupported)
         {
             Reject(record, detection.Reason!);
@@ -117,25 +112,8 @@ public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableEn
         }
         // Derived from the blob version, so a retry after a crash rewrites the same document blob.
         var documentId = new Guid(MD5.HashData(Encoding.UTF8.GetBytes($"{key}\n{record.ETag}")));
-        var stored = SafeFileName.From(fileName, detection.Format!);
-        var documentKey = $"documents/{domain.Id}/{documentId}/{stored}";
-        var contentType = DocumentUpload.ContentTypeOf(detection.Format!);
-        var written = await blobs.PutAsync(documentKey, copy, contentType, ct);
-        var now = record.CreatedAt;
-        var document = new Document
-        {
-            Id = documentId,
-            DomainId = domain.Id,
-            UseCase = useCase,
-            Filename = stored,
-            OriginalFilename = fileName,
-            S3Key = documentKey,
-            ContentType = contentType,
-            FileSize = written.Size,
-            Metadata = new() { ["source"] = key },
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var document = await DocumentStorage.StoreAsync(blobs, documentId, domain.Id, useCase, fileName, detection.Format!, copy.Stream, record.CreatedAt, ct);
+        document.Metadata["source"] = key;
         db.Documents.Add(document);
         record.DocumentId = documentId;
         await DocumentProcessing.StartAsync(db, engine, document, DomainDefaults.SegmentType(domain), DomainDefaults.SegmentConfig(domain), time, ct);

@@ -1,7 +1,7 @@
 namespace Forge.Shared.Text.Extraction;
 
 /// <summary>The content as a seekable stream: the stream itself when it already is one, else a temporary file.</summary>
-internal sealed class SeekableCopy : IAsyncDisposable
+public sealed class SeekableCopy : IAsyncDisposable
 {
     private readonly TemporaryFile? _file;
 
