@@ -28,21 +28,9 @@ public abstract class DocumentProcessingContract(ForgeApiFactory factory)
         return (await Json(response)).GetProperty("id").GetGuid();
     }
 
-    private async Task<JsonElement> WaitForEndAsync(Guid document)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var body = await Json(await Client().GetAsync($"/api/v1/documents/{document}"));
-            var status = body.GetProperty("status").GetString();
-            if (status is "processed" or "failed")
-            {
-                return body;
-            }
-            DateTime.UtcNow.Should().BeBefore(deadline, $"document {document} is still {status}");
-            await Task.Delay(100);
-        }
-    }
+    private Task<JsonElement> WaitForEndAsync(Guid document) =>
+        Poll.UntilAsync(async () => await Json(await Client().GetAsync($"/api/v1/documents/{document}")),
+            body => body.GetProperty("status").GetString() is "processed" or "failed", $"document {document} to be processed");
 
     [Fact]
     public async Task PdfIsProcessedIntoClauseSegmentsWithPagesAndVersion()
@@ -162,17 +150,9 @@ public sealed class AutoProcessTests(ForgeApiFactory factory) : IClassFixture<Fo
 
         uploaded.GetProperty("status").GetString().Should().Be("processing");
         var id = uploaded.GetProperty("id").GetGuid();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        JsonElement segments;
-        while (true)
-        {
-            segments = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/segments?document_id={id}&segment_type=faq")).RootElement;
-            if (segments.GetArrayLength() > 0 || DateTime.UtcNow > deadline)
-            {
-                break;
-            }
-            await Task.Delay(100);
-        }
+        var segments = await Poll.UntilAsync(
+            async () => JsonDocument.Parse(await client.GetStringAsync($"/api/v1/segments?document_id={id}&segment_type=faq")).RootElement,
+            segments => segments.GetArrayLength() > 0, "the uploaded document's segments");
         segments.EnumerateArray().Select(s => s.GetProperty("metadata").GetProperty("question").GetString())
             .Should().Equal("Qual o prazo de entrega?", "Posso cancelar o pedido?");
     }

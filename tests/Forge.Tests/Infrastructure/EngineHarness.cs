@@ -145,18 +145,8 @@ public sealed class EngineHarness : IAsyncDisposable
         }
     }
 
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting for {what}");
-            }
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        Poll.UntilAsync(condition, done => done, what, timeout);
 
     public Task<List<EffectRow>> EffectsAsync() => WithDbAsync(db =>
         db.Database.SqlQueryRaw<EffectRow>("SELECT effect_key AS \"Key\", worker AS \"Worker\", attempt AS \"Attempt\" FROM test_effects").ToListAsync());

@@ -46,20 +46,10 @@ public abstract class BlobIngestionContract(ForgeApiFactory factory)
     private Task<List<Document>> DocumentsAsync(Guid domain) => factory.WithScopeAsync(sp =>
         sp.GetRequiredService<ForgeDbContext>().Documents.AsNoTracking().Where(d => d.DomainId == domain).ToListAsync());
 
-    private async Task<Document> WaitForProcessedAsync(Guid domain)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var documents = await DocumentsAsync(domain);
-            if (documents.Count > 0 && documents.All(d => d.Status is DocumentStatus.Processed or DocumentStatus.Failed))
-            {
-                return documents.Single();
-            }
-            DateTime.UtcNow.Should().BeBefore(deadline, "the dropped file should be ingested and processed");
-            await Task.Delay(100);
-        }
-    }
+    private async Task<Document> WaitForProcessedAsync(Guid domain) =>
+        (await Poll.UntilAsync(() => DocumentsAsync(domain),
+            documents => documents.Count > 0 && documents.All(d => d.Status is DocumentStatus.Processed or DocumentStatus.Failed),
+            "the dropped file to be ingested and processed")).Single();
 
     [Fact]
     public async Task BlobPutUnderIncomingBecomesAProcessedDocumentOfItsDomain()
@@ -153,14 +143,9 @@ public sealed class FileCopiedIntoTheIncomingFolderTests(IngestionFactory factor
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, "nota.txt"), "Primeiro parágrafo da nota.\n\nSegundo parágrafo.");
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        List<Document> documents;
-        do
-        {
-            await Task.Delay(200);
-            documents = await factory.WithScopeAsync(sp => sp.GetRequiredService<ForgeDbContext>().Documents.AsNoTracking().Where(d => d.DomainId == domain).ToListAsync());
-        }
-        while ((documents.Count == 0 || documents[0].Status != DocumentStatus.Processed) && DateTime.UtcNow < deadline);
+        var documents = await Poll.UntilAsync(
+            () => factory.WithScopeAsync(sp => sp.GetRequiredService<ForgeDbContext>().Documents.AsNoTracking().Where(d => d.DomainId == domain).ToListAsync()),
+            documents => documents.Count > 0 && documents[0].Status == DocumentStatus.Processed, "the copied file to be processed");
 
         documents.Should().ContainSingle().Which.Status.Should().Be(DocumentStatus.Processed);
         File.Exists(Path.Combine(folder, "nota.txt")).Should().BeFalse();
