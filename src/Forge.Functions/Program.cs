@@ -1,7 +1,10 @@
+using Forge.Functions.Datasets;
 using Forge.Functions.Documents;
 using Forge.Functions.Domains;
+using Forge.Functions.Exports;
 using Forge.Functions.Health;
 using Forge.Functions.Ingestion;
+using Forge.Functions.Review;
 using Forge.Functions.Hosting;
 using Forge.Functions.Segments;
 using Forge.Functions.Storage;
@@ -24,6 +27,7 @@ builder.Services.AddForgeData(builder.Configuration);
 builder.Services.AddForgeStorage(builder.Configuration);
 builder.Services.AddForgeEngine(builder.Configuration);
 builder.Services.AddDocuments(ForgeRole.FromConfiguration(builder.Configuration));
+builder.Services.AddDatasets(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.MigrateForgeDatabaseAsync();
@@ -34,6 +38,9 @@ app.MapDomainsApi();
 app.MapTemplatesApi();
 app.MapDocumentsApi();
 app.MapSegmentsApi();
+app.MapDatasetsApi();
+app.MapReviewApi();
+app.MapExportsApi();
 app.MapEventGridApi();
 await app.RunAsync();
 return 0;

@@ -19,6 +19,11 @@ public abstract class ForgeDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<DocumentVersion> DocumentVersions => Set<DocumentVersion>();
     public DbSet<Segment> Segments => Set<Segment>();
     public DbSet<IngestedBlob> IngestedBlobs => Set<IngestedBlob>();
+    public DbSet<Dataset> Datasets => Set<Dataset>();
+    public DbSet<DatasetItem> DatasetItems => Set<DatasetItem>();
+    public DbSet<DatasetItemSkip> DatasetItemSkips => Set<DatasetItemSkip>();
+    public DbSet<ItemReview> ItemReviews => Set<ItemReview>();
+    public DbSet<DatasetExport> DatasetExports => Set<DatasetExport>();
 
     public abstract DatabaseProvider Provider { get; }
 

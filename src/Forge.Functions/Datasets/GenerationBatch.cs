@@ -1,0 +1,186 @@
+using Forge.Shared.Ai;
+using Forge.Shared.Data;
+using Forge.Shared.Engine;
+using Forge.Shared.Quality;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Forge.Functions.Datasets;
+
+/// <summary>
+/// Makes the items of one batch, their model calls in parallel under the process-wide <see cref="GenerationThrottle"/>.
+/// Items are saved as soon as the batch's calls have settled, even when some calls must be retried: the retry
+/// (after the provider's Retry-After) finds them by key and asks only for the rest, so work is neither lost nor
+/// made twice.
+/// </summary>
+public sealed class GenerateBatchActivity(
+    ForgeDbContext db, IServiceScopeFactory scopes, ItemGenerators generators, GenerationThrottle throttle,
+    IOptions<GenerationOptions> options, TimeProvider time) : IActivity
+{
+    public async Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var input = context.GetInput<GenerationBatchInput>();
+        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == input.DatasetId, cancellationToken);
+        if (dataset is null)
+        {
+            return;
+        }
+        var segmentIds = input.Keys.Select(k => k.SegmentId).Distinct().ToList();
+        var done = (await db.DatasetItems.Where(i => i.DatasetId == dataset.Id && segmentIds.Contains(i.SegmentId)).Select(i => new { i.SegmentId, i.Variant }).ToListAsync(cancellationToken))
+            .Concat(await db.DatasetItemSkips.Where(s => s.DatasetId == dataset.Id && segmentIds.Contains(s.SegmentId)).Select(s => new { s.SegmentId, s.Variant }).ToListAsync(cancellationToken))
+            .Select(k => new GenerationKey(k.SegmentId, k.Variant)).ToHashSet();
+        var todo = input.Keys.Where(k => !done.Contains(k)).ToList();
+        if (todo.Count == 0)
+        {
+            return;
+        }
+
+        var segments = await db.Segments.AsNoTracking().Where(s => segmentIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
+        var template = dataset.TemplateId is { } templateId ? await db.Templates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == templateId, cancellationToken) : null;
+        var settings = DatasetRules.ReadGenerationConfig(dataset.GenerationConfig).Settings;
+        var generator = generators.For(dataset.Provider);
+        var runId = dataset.GenerationRunId ?? context.RunId;
+
+        var outcomes = await Task.WhenAll(todo.Select(key => segments.TryGetValue(key.SegmentId, out var segment)
+            ? MakeAsync(generator, dataset, template, segment, key, settings, runId, cancellationToken)
+            : Task.FromResult(Outcome.Skipped(NewSkip(dataset.Id, key, runId, "segment_missing", "The segment no longer exists", default)))));
+
+        await SaveAsync(outcomes, cancellationToken);
+        if (outcomes.FirstOrDefault(o => o.Failure is PermanentActivityException) is { Failure: { } permanent })
+        {
+            throw new PermanentActivityException(permanent.Message, permanent);
+        }
+        var retryable = outcomes.Where(o => o.Failure is not null).ToList();
+        if (retryable.Count > 0)
+        {
+            var wait = retryable.Select(o => (o.Failure as RetryableActivityException)?.RetryAfter).Max();
+            throw new RetryableActivityException($"{retryable.Count} of {todo.Count} items must be retried: {retryable[0].Failure!.Message}", wait, retryable[0].Failure);
+        }
+    }
+
+    private async Task<Outcome> MakeAsync(IItemGenerator generator, Dataset dataset, GenerationTemplate? template, Segment segment,
+        GenerationKey key, GenerationSettings settings, Guid runId, CancellationToken cancellationToken)
+    {
+        var prompt = new GenerationPrompt(
+            template?.SystemPrompt,
+            PromptTemplate.Render(template?.UserPromptTemplate ?? PromptTemplate.DefaultUserPrompt, segment.Content, segment.Metadata),
+            segment.Content, segment.SegmentType, segment.Metadata, key.Variant, settings);
+        var wasted = default(TokenUsage);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                GenerationResult result;
+                using (await throttle.EnterAsync(cancellationToken))
+                {
+                    result = await generator.GenerateAsync(prompt, cancellationToken);
+                }
+                return Outcome.Made(NewItem(dataset, template, segment, key, runId, result, wasted));
+            }
+            catch (MalformedOutputException ex) when (attempt < options.Value.MalformedRetries)
+            {
+                wasted = Add(wasted, ex.Usage);
+            }
+            catch (GenerationSkippedException ex)
+            {
+                return Outcome.Skipped(NewSkip(dataset.Id, key, runId, ex.Reason, ex.Message, Add(wasted, ex.Usage)));
+            }
+            catch (Exception ex) when (ex is RetryableActivityException or PermanentActivityException && !cancellationToken.IsCancellationRequested)
+            {
+                return Outcome.Failed(ex);
+            }
+        }
+    }
+
+    private DatasetItem NewItem(Dataset dataset, GenerationTemplate? template, Segment segment, GenerationKey key, Guid runId, GenerationResult result, TokenUsage wasted)
+    {
+        var item = result.Item;
+        var quality = ItemQuality.Assess(new QualityInput(item.Instruction, item.InputText, item.IdealResponse, item.BadResponse, item.Explanation, segment.Content));
+        var now = time.GetUtcNow().UtcDateTime;
+        return new DatasetItem
+        {
+            Id = Guid.CreateVersion7(),
+            DatasetId = dataset.Id,
+            SegmentId = segment.Id,
+            DocumentId = segment.DocumentId,
+            Variant = key.Variant,
+            GenerationRunId = runId,
+            TemplateId = template?.Id,
+            Instruction = item.Instruction,
+            InputText = item.InputText,
+            IdealResponse = item.IdealResponse,
+            BadResponse = item.BadResponse,
+            Explanation = item.Explanation,
+            QualityScore = quality.Score,
+            QualityFlags = quality.Flags,
+            Generator = result.Generator,
+            Model = result.Model,
+            PromptTokens = result.Usage.PromptTokens + wasted.PromptTokens,
+            CompletionTokens = result.Usage.CompletionTokens + wasted.CompletionTokens,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    private DatasetItemSkip NewSkip(Guid datasetId, GenerationKey key, Guid runId, string reason, string detail, TokenUsage usage) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        DatasetId = datasetId,
+        SegmentId = key.SegmentId,
+        Variant = key.Variant,
+        GenerationRunId = runId,
+        Reason = reason,
+        Detail = detail.Length > 2000 ? detail[..2000] : detail,
+        PromptTokens = usage.PromptTokens,
+        CompletionTokens = usage.CompletionTokens,
+        CreatedAt = time.GetUtcNow().UtcDateTime,
+    };
+
+    /// <summary>
+    /// Saves outside the activity's transaction so a retry keeps what this attempt made. A key another attempt
+    /// saved meanwhile (a lost lease let two run) is left to that one.
+    /// </summary>
+    private async Task SaveAsync(IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken)
+    {
+        var items = outcomes.Where(o => o.Item is not null).Select(o => o.Item!).ToList();
+        var skips = outcomes.Where(o => o.Skip is not null).Select(o => o.Skip!).ToList();
+        if (items.Count + skips.Count == 0)
+        {
+            return;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var writer = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
+        writer.DatasetItems.AddRange(items);
+        writer.DatasetItemSkips.AddRange(skips);
+        try
+        {
+            await writer.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            writer.ChangeTracker.Clear();
+            foreach (var entity in items.Cast<object>().Concat(skips))
+            {
+                writer.Add(entity);
+                try
+                {
+                    await writer.SaveChangesAsync(cancellationToken);
+                }
+                catch (DbUpdateException)
+                {
+                    // The unique key (dataset, segment, variant) says another attempt saved this one first.
+                }
+                writer.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static TokenUsage Add(TokenUsage a, TokenUsage b) => new(a.PromptTokens + b.PromptTokens, a.CompletionTokens + b.CompletionTokens);
+
+    private sealed record Outcome(DatasetItem? Item, DatasetItemSkip? Skip, Exception? Failure)
+    {
+        public static Outcome Made(DatasetItem item) => new(item, null, null);
+        public static Outcome Skipped(DatasetItemSkip skip) => new(null, skip, null);
+        public static Outcome Failed(Exception failure) => new(null, null, failure);
+    }
+}

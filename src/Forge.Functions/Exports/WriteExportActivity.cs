@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using Forge.Shared.Data;
+using Forge.Shared.Engine;
+using Forge.Shared.Exports;
+using Forge.Shared.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forge.Functions.Exports;
+
+/// <summary>
+/// Streams the dataset's matching items, in creation order, into the export file and its manifest (temporary
+/// files first, so memory stays flat whatever the size), then stores both under the export's version folder.
+/// Running it again rewrites the same keys, so a retry after a crash leaves one export, not two.
+/// </summary>
+public sealed class WriteExportActivity(ForgeDbContext db, IBlobStore blobs, TimeProvider time) : IActivity
+{
+    public async Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var input = context.GetInput<ExportInput>();
+        var export = await db.DatasetExports.FirstOrDefaultAsync(e => e.Id == input.ExportId, cancellationToken)
+            ?? throw new PermanentActivityException($"Export {input.ExportId} no longer exists");
+        if (export.Status == ExportStatus.Completed)
+        {
+            return;
+        }
+        await db.DatasetExports.Where(e => e.Id == export.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, ExportStatus.Processing), cancellationToken);
+        var dataset = await db.Datasets.AsNoTracking().FirstAsync(d => d.Id == export.DatasetId, cancellationToken);
+        var template = dataset.TemplateId is { } templateId ? await db.Templates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == templateId, cancellationToken) : null;
+
+        var dataPath = Path.GetTempFileName();
+        var manifestPath = Path.GetTempFileName();
+        try
+        {
+            var generators = new SortedSet<string>(StringComparer.Ordinal);
+            ExportFileWriter writer;
+            await using (var data = new FileStream(dataPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            await using (var manifestStream = new FileStream(manifestPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            {
+                writer = ExportFileWriter.Create(data, export.Format, export.Schema, template?.SystemPrompt);
+                var manifest = ExportManifestWriter.Start(manifestStream, new ExportManifestHeader(
+                    export.Id, dataset.Id, export.ExportVersion, export.Format, export.Schema, export.CreatedAt, export.FiltersApplied,
+                    template is null ? null : new ExportManifestTemplate(template.Id, template.Name, template.SystemPrompt)));
+                await foreach (var item in Items(export).WithCancellation(cancellationToken))
+                {
+                    var result = await writer.WriteAsync(item, cancellationToken);
+                    if (result.Written)
+                    {
+                        manifest.AddItem(item.Id, result.ContentHash!);
+                        if (item.Generator is not null)
+                        {
+                            generators.Add(item.Generator);
+                        }
+                    }
+                    await manifest.FlushIfNeededAsync(cancellationToken);
+                }
+                await writer.CompleteAsync(cancellationToken);
+                await data.FlushAsync(cancellationToken);
+                var (bytes, sha256) = await HashAsync(dataPath, cancellationToken);
+                await manifest.CompleteAsync(writer.Written, writer.Skipped, generators, new ExportManifestFile(export.S3Key, bytes, sha256), cancellationToken);
+                export.FileBytes = bytes;
+                export.FileSha256 = sha256;
+            }
+
+            await using (var upload = File.OpenRead(dataPath))
+            {
+                await blobs.PutAsync(export.S3Key, upload, ContentType(export.Format), cancellationToken);
+            }
+            await using (var upload = File.OpenRead(manifestPath))
+            {
+                await blobs.PutAsync(export.ManifestKey, upload, "application/json", cancellationToken);
+            }
+            export.Status = ExportStatus.Completed;
+            export.ItemCount = writer.Written;
+            export.SkippedCount = writer.Skipped.Values.Sum();
+            export.CompletedAt = time.GetUtcNow().UtcDateTime;
+        }
+        finally
+        {
+            File.Delete(dataPath);
+            File.Delete(manifestPath);
+        }
+    }
+
+    private IAsyncEnumerable<ExportItem> Items(DatasetExport export)
+    {
+        var query = db.DatasetItems.AsNoTracking().Where(i => i.DatasetId == export.DatasetId);
+        if (export.ApprovedOnly)
+        {
+            query = query.Where(i => i.ReviewStatus == ReviewStatus.Approved);
+        }
+        if (export.MinQualityScore is { } min)
+        {
+            query = query.Where(i => i.QualityScore >= min);
+        }
+        return query.OrderBy(i => i.CreatedAt).ThenBy(i => i.Id)
+            .Select(i => new ExportItem(i.Id, i.Instruction, i.InputText, i.IdealResponse, i.BadResponse, i.Explanation, i.QualityScore, i.QualityFlags,
+                i.ReviewStatus, i.SegmentId, i.DocumentId, i.TemplateId, i.Generator, i.Model, i.CreatedAt))
+            .AsAsyncEnumerable();
+    }
+
+    private static async Task<(long Bytes, string Sha256)> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        var hash = await SHA256.HashDataAsync(file, cancellationToken);
+        return (file.Length, Convert.ToHexStringLower(hash));
+    }
+
+    private static string ContentType(string format) => format switch
+    {
+        ExportFormats.Jsonl => "application/jsonl",
+        ExportFormats.Json => "application/json",
+        _ => "text/csv",
+    };
+}
