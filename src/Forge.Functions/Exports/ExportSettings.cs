@@ -43,9 +43,9 @@ public sealed record ExportSettings(string Format, string Schema, bool ApprovedO
 
         var resolvedFormat = string.IsNullOrWhiteSpace(format) ? ExportFormats.Jsonl : format.Trim().ToLowerInvariant();
         var resolvedSchema = string.IsNullOrWhiteSpace(schema) ? null : schema.Trim().ToLowerInvariant();
-        if (!ExportFormats.Known.Contains(resolvedFormat))
+        if (!ExportFormats.All.Contains(resolvedFormat))
         {
-            Error("format", $"Unknown format '{format}'; known: {string.Join(", ", ExportFormats.Known)}");
+            Error("format", $"Unknown format '{format}'; known: {string.Join(", ", ExportFormats.All)}");
         }
         else
         {

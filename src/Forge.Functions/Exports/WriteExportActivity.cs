@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Forge.Shared.Data;
 using Forge.Shared.Engine;
 using Forge.Shared.Exports;
@@ -27,38 +26,32 @@ public sealed class WriteExportActivity(ForgeDbContext db, IBlobStore blobs, Tim
         var dataset = await db.Datasets.AsNoTracking().FirstAsync(d => d.Id == export.DatasetId, cancellationToken);
         var template = dataset.TemplateId is { } templateId ? await db.Templates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == templateId, cancellationToken) : null;
 
+        var generators = await Matching(export).Select(i => i.Generator).Distinct().OrderBy(g => g).ToListAsync(cancellationToken);
         var dataPath = Path.GetTempFileName();
         var manifestPath = Path.GetTempFileName();
         try
         {
-            var generators = new SortedSet<string>(StringComparer.Ordinal);
-            ExportFileWriter writer;
             await using (var data = new FileStream(dataPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
             await using (var manifestStream = new FileStream(manifestPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            await using (var writer = ExportFileWriter.Create(data, export.Format, export.Schema, template?.SystemPrompt))
+            await using (var manifest = ExportManifestWriter.Start(manifestStream, new ExportManifestHeader(
+                export.Id, dataset.Id, export.ExportVersion, export.Format, export.Schema, export.CreatedAt, export.FiltersApplied,
+                template is null ? null : ExportManifestTemplate.Of(template.Id, template.Name, template.SystemPrompt), generators)))
             {
-                writer = ExportFileWriter.Create(data, export.Format, export.Schema, template?.SystemPrompt);
-                var manifest = ExportManifestWriter.Start(manifestStream, new ExportManifestHeader(
-                    export.Id, dataset.Id, export.ExportVersion, export.Format, export.Schema, export.CreatedAt, export.FiltersApplied,
-                    template is null ? null : new ExportManifestTemplate(template.Id, template.Name, template.SystemPrompt)));
                 await foreach (var item in Items(export).WithCancellation(cancellationToken))
                 {
                     var result = await writer.WriteAsync(item, cancellationToken);
-                    if (result.Written)
+                    if (result.IsWritten)
                     {
-                        manifest.AddItem(item.Id, result.ContentHash!);
-                        if (item.Generator is not null)
-                        {
-                            generators.Add(item.Generator);
-                        }
+                        await manifest.AddItemAsync(item.Id, result.ContentHash!, cancellationToken);
                     }
-                    await manifest.FlushIfNeededAsync(cancellationToken);
                 }
                 await writer.CompleteAsync(cancellationToken);
-                await data.FlushAsync(cancellationToken);
-                var (bytes, sha256) = await HashAsync(dataPath, cancellationToken);
-                await manifest.CompleteAsync(writer.Written, writer.Skipped, generators, new ExportManifestFile(export.S3Key, bytes, sha256), cancellationToken);
-                export.FileBytes = bytes;
-                export.FileSha256 = sha256;
+                await manifest.CompleteAsync(writer.Skipped, new ExportManifestFile(export.S3Key, writer.BytesWritten, writer.FileSha256), cancellationToken);
+                export.ItemCount = checked((int)writer.Written);
+                export.SkippedCount = checked((int)writer.Skipped.Values.Sum());
+                export.FileBytes = writer.BytesWritten;
+                export.FileSha256 = writer.FileSha256;
             }
 
             await using (var upload = File.OpenRead(dataPath))
@@ -70,8 +63,6 @@ public sealed class WriteExportActivity(ForgeDbContext db, IBlobStore blobs, Tim
                 await blobs.PutAsync(export.ManifestKey, upload, "application/json", cancellationToken);
             }
             export.Status = ExportStatus.Completed;
-            export.ItemCount = writer.Written;
-            export.SkippedCount = writer.Skipped.Values.Sum();
             export.CompletedAt = time.GetUtcNow().UtcDateTime;
         }
         finally
@@ -81,7 +72,7 @@ public sealed class WriteExportActivity(ForgeDbContext db, IBlobStore blobs, Tim
         }
     }
 
-    private IAsyncEnumerable<ExportItem> Items(DatasetExport export)
+    private IQueryable<DatasetItem> Matching(DatasetExport export)
     {
         var query = db.DatasetItems.AsNoTracking().Where(i => i.DatasetId == export.DatasetId);
         if (export.ApprovedOnly)
@@ -92,18 +83,14 @@ public sealed class WriteExportActivity(ForgeDbContext db, IBlobStore blobs, Tim
         {
             query = query.Where(i => i.QualityScore >= min);
         }
-        return query.OrderBy(i => i.CreatedAt).ThenBy(i => i.Id)
+        return query;
+    }
+
+    private IAsyncEnumerable<ExportItem> Items(DatasetExport export) =>
+        Matching(export).OrderBy(i => i.CreatedAt).ThenBy(i => i.Id)
             .Select(i => new ExportItem(i.Id, i.Instruction, i.InputText, i.IdealResponse, i.BadResponse, i.Explanation, i.QualityScore, i.QualityFlags,
                 i.ReviewStatus, i.SegmentId, i.DocumentId, i.TemplateId, i.Generator, i.Model, i.CreatedAt))
             .AsAsyncEnumerable();
-    }
-
-    private static async Task<(long Bytes, string Sha256)> HashAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var file = File.OpenRead(path);
-        var hash = await SHA256.HashDataAsync(file, cancellationToken);
-        return (file.Length, Convert.ToHexStringLower(hash));
-    }
 
     private static string ContentType(string format) => format switch
     {

@@ -9,16 +9,27 @@ public sealed class WorkerProcess : IAsyncDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Text.StringBuilder _output = new();
 
-    private WorkerProcess(Process process)
+    private readonly string _readyLine;
+
+    private WorkerProcess(Process process, string readyLine)
     {
         _process = process;
+        _readyLine = readyLine;
     }
 
     public int Id => _process.Id;
 
-    public static async Task<WorkerProcess> StartAsync(IEnumerable<string> arguments)
+    public static Task<WorkerProcess> StartAsync(IEnumerable<string> arguments) =>
+        StartAsync(Path.Combine(RepoPaths.Root, "tests", "Forge.Tests.Worker", "bin", RepoPaths.Configuration, "net10.0", "Forge.Tests.Worker.dll"),
+            arguments, "worker-ready", new Dictionary<string, string>());
+
+    /// <summary>The Forge host itself (src/Forge.Functions), e.g. with <c>--role worker</c>; ready once it has started.</summary>
+    public static Task<WorkerProcess> StartForgeAsync(IEnumerable<string> arguments) =>
+        StartAsync(Path.Combine(RepoPaths.Root, "src", "Forge.Functions", "bin", RepoPaths.Configuration, "net10.0", "Forge.Functions.dll"),
+            arguments, "Application started", new Dictionary<string, string> { ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information" });
+
+    private static async Task<WorkerProcess> StartAsync(string dll, IEnumerable<string> arguments, string readyLine, Dictionary<string, string> environment)
     {
-        var dll = Path.Combine(RepoPaths.Root, "tests", "Forge.Tests.Worker", "bin", RepoPaths.Configuration, "net10.0", "Forge.Tests.Worker.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"The worker test host was not built: {dll}");
@@ -30,8 +41,12 @@ public sealed class WorkerProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var worker = new WorkerProcess(process);
+        var worker = new WorkerProcess(process, readyLine);
         process.OutputDataReceived += (_, e) => worker.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => worker.OnLine(e.Data);
         process.Exited += (_, _) => worker._ready.TrySetException(new InvalidOperationException($"Worker exited early ({process.ExitCode}): {worker.Output}"));
@@ -79,7 +94,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
-        if (line.Contains("worker-ready", StringComparison.Ordinal))
+        if (line.Contains(_readyLine, StringComparison.Ordinal))
         {
             _ready.TrySetResult();
         }
