@@ -204,7 +204,8 @@ public sealed record FakeChatReply
     /// <summary>The assistant message content; null builds an item from the request (see <see cref="ItemFor"/>).</summary>
     public Func<FakeChatRequest, string>? Content { get; init; }
 
-    public string FinishReason { get; init; } = "stop";
+    /// <summary>OpenAI sends stop, length, content_filter...; compatible servers sometimes send others, or null.</summary>
+    public string? FinishReason { get; init; } = "stop";
 
     public TimeSpan Delay { get; init; }
 
