@@ -30,12 +30,7 @@ public sealed class OpenAiCompatibleGenerator(string name, OpenAiEndpoint endpoi
 
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly OpenAIClient client = new(new ApiKeyCredential(endpoint.ApiKey), new OpenAIClientOptions
-    {
-        Endpoint = endpoint.BaseUrl,
-        NetworkTimeout = endpoint.RequestTimeout ?? DefaultTimeout,
-        RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-    });
+    private readonly OpenAIClient client = new(new ApiKeyCredential(endpoint.ApiKey), ClientOptions(endpoint));
 
     // One ChatClient per model; they share the OpenAIClient's pipeline and connections.
     private readonly ConcurrentDictionary<string, ChatClient> chats = new(StringComparer.Ordinal);
@@ -70,6 +65,18 @@ public sealed class OpenAiCompatibleGenerator(string name, OpenAiEndpoint endpoi
         var text = string.Concat(completion.Content.Where(part => part.Kind == ChatMessageContentPartKind.Text).Select(part => part.Text));
         var item = GeneratedItemJson.Parse(name, text, completion.FinishReason, completion.Refusal, usage);
         return new GenerationResult(item, name, string.IsNullOrEmpty(completion.Model) ? model : completion.Model, usage);
+    }
+
+    private static OpenAIClientOptions ClientOptions(OpenAiEndpoint endpoint)
+    {
+        var options = new OpenAIClientOptions
+        {
+            Endpoint = endpoint.BaseUrl,
+            NetworkTimeout = endpoint.RequestTimeout ?? DefaultTimeout,
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        };
+        options.AddPolicy(new FinishReasonPolicy(), PipelinePosition.PerCall);
+        return options;
     }
 
     private static List<ChatMessage> Messages(GenerationPrompt prompt)

@@ -29,6 +29,32 @@ public sealed class OpenAiCompatibleGeneratorFailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RetryAfterAsADateIsReadAgainstTheClock()
+    {
+        var now = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+        server.Enqueue(FakeChatReply.ServerError() with
+        {
+            Status = 503, Headers = new Dictionary<string, string> { ["Retry-After"] = "Sun, 22 Nov 2026 10:00:30 GMT" },
+        });
+        var generator = new OpenAiCompatibleGenerator("together", new OpenAiEndpoint(server.BaseUrl, "key"), new FixedClock(now));
+
+        var failure = await generator.Invoking(g => g.GenerateAsync(Prompt(), default)).Should().ThrowAsync<RetryableActivityException>();
+
+        failure.Which.RetryAfter.Should().Be(TimeSpan.FromSeconds(30));
+        failure.Which.Message.Should().StartWith("together answered 503");
+    }
+
+    [Fact]
+    public async Task OpenAisMillisecondRetryAfterIsPreferred()
+    {
+        server.Enqueue(FakeChatReply.RateLimited(retryAfterSeconds: 2) with { Headers = new Dictionary<string, string> { ["retry-after-ms"] = "1500" } });
+
+        var failure = await Generate().Should().ThrowAsync<RetryableActivityException>();
+
+        failure.Which.RetryAfter.Should().Be(TimeSpan.FromMilliseconds(1500));
+    }
+
+    [Fact]
     public async Task ServerErrorIsRetryableWithoutAWait()
     {
         server.Enqueue(FakeChatReply.ServerError());
@@ -153,4 +179,9 @@ public sealed class OpenAiCompatibleGeneratorFailureTests : IAsyncLifetime
     }
 
     private Func<Task<GenerationResult>> Generate() => () => GeneratorFor(server.BaseUrl).GenerateAsync(Prompt(), default);
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 }

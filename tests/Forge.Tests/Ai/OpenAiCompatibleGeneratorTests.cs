@@ -108,6 +108,28 @@ public sealed class OpenAiCompatibleGeneratorTests : IAsyncLifetime
         server.Requests.Single().Body["response_format"]?["type"]?.GetValue<string>().Should().Be(expectedType);
     }
 
+    [Theory]
+    [InlineData("eos")]
+    [InlineData("end_turn")]
+    [InlineData(null)]
+    public async Task CompatibleServersOwnFinishReasonsDoNotLoseTheItem(string? finishReason)
+    {
+        server.Enqueue(FakeChatReply.Ok() with { FinishReason = finishReason });
+
+        var result = await Generator().GenerateAsync(Prompt(), default);
+
+        result.Item.InputText.Should().Be(UserPrompt);
+    }
+
+    [Fact]
+    public async Task ACompatibleServersTokenLimitReasonReadsAsTruncated()
+    {
+        server.Enqueue(FakeChatReply.Ok() with { FinishReason = "MAX_TOKENS" });
+
+        await Generator().Invoking(g => g.GenerateAsync(Prompt(), default))
+            .Should().ThrowAsync<MalformedOutputException>().WithMessage("*truncated*");
+    }
+
     [Fact]
     public async Task ABaseUrlWithATrailingSlashReachesTheSameEndpoint()
     {

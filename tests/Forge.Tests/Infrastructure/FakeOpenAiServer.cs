@@ -105,7 +105,20 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     private async Task RespondAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: cancellationToken) as JsonObject ?? [];
+        JsonObject? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: cancellationToken) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            body = null;
+        }
+        if (body is null)
+        {
+            await WriteAsync(context, 400, Error("We could not parse the JSON body of your request.", "invalid_request_error", null), cancellationToken);
+            return;
+        }
         var request = new FakeChatRequest(
             context.Request.Method,
             context.Request.Path.Value ?? "",
@@ -124,6 +137,10 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         if (reply.RetryAfterSeconds is { } seconds)
         {
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        foreach (var (name, value) in reply.Headers)
+        {
+            context.Response.Headers[name] = value;
         }
         if (reply.Status != 200)
         {
@@ -204,11 +221,15 @@ public sealed record FakeChatReply
     /// <summary>The assistant message content; null builds an item from the request (see <see cref="ItemFor"/>).</summary>
     public Func<FakeChatRequest, string>? Content { get; init; }
 
-    public string FinishReason { get; init; } = "stop";
+    /// <summary>OpenAI sends stop, length, content_filter...; compatible servers sometimes send others, or null.</summary>
+    public string? FinishReason { get; init; } = "stop";
 
     public TimeSpan Delay { get; init; }
 
     public int? RetryAfterSeconds { get; init; }
+
+    /// <summary>More response headers, such as OpenAI's <c>retry-after-ms</c> or a Retry-After date.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Usage to report instead of the length-based estimate.</summary>
     public int? PromptTokens { get; init; }
