@@ -142,11 +142,13 @@ public static class ReviewApi
     {
         var datasetId = await db.DatasetItems.Where(i => i.Id == itemId).Select(i => (Guid?)i.DatasetId).FirstOrDefaultAsync(ct)
             ?? throw new NotFoundException("Item", itemId);
-        var now = time.GetUtcNow().UtcDateTime;
         var startedExport = false;
         ItemReview review;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
+            await db.Datasets.Where(d => d.Id == datasetId).ExecuteUpdateAsync(s => s.SetProperty(d => d.LastExportVersion, d => d.LastExportVersion), ct);
+            // Read the clock once the lock is held, so the history's order is the order the reviews were applied in.
+            var now = time.GetUtcNow().UtcDateTime;
             await db.Datasets.Where(d => d.Id == datasetId).ExecuteUpdateAsync(s => s.SetProperty(d => d.UpdatedAt, now), ct);
             var item = await db.DatasetItems.FirstOrDefaultAsync(i => i.Id == itemId, ct) ?? throw new NotFoundException("Item", itemId);
             var wasPending = item.ReviewStatus == ReviewStatus.Pending;

@@ -125,7 +125,7 @@ public abstract class ExportContract(ForgeApiFactory factory)
         var dpoFirst = JsonDocument.Parse(dpo.Split('\n')[0]).RootElement;
         dpoFirst.GetProperty("preferred_output")[0].GetProperty("content").GetString().Should().Be(items[0].GetProperty("ideal_response").GetString());
         dpoFirst.GetProperty("non_preferred_output")[0].GetProperty("content").GetString().Should().Be(items[0].GetProperty("bad_response").GetString());
-        csv.Split("\r\n")[0].Should().Be("instruction,input,output");
+        csv.Split("\r\n")[0].Should().Be("instruction,input,output,system", "alpaca carries the template's system prompt when there is one");
     }
 
     [Fact]
