@@ -1,9 +1,6 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
-
-[assembly: InternalsVisibleTo("Forge.Tests")]
 
 namespace Forge.Shared.Ai;
 

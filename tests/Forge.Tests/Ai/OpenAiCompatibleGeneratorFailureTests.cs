@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Forge.Shared.Ai;
@@ -71,12 +70,9 @@ public sealed class OpenAiCompatibleGeneratorFailureTests : IAsyncLifetime
     {
         server.Enqueue(FakeChatReply.Slow(TimeSpan.FromSeconds(5)));
         var generator = GeneratorFor(server.BaseUrl, timeout: TimeSpan.FromSeconds(1));
-        var stopwatch = Stopwatch.StartNew();
-
         var failure = await generator.Invoking(g => g.GenerateAsync(Prompt(), default)).Should().ThrowAsync<RetryableActivityException>();
 
         failure.Which.Message.Should().Contain("did not answer within 1 s");
-        stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(4));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Forge.Shared.Ai;
 using Forge.Tests.Infrastructure;
@@ -145,12 +144,10 @@ public sealed class OpenAiCompatibleGeneratorTests : IAsyncLifetime
     {
         server.Latency = TimeSpan.FromMilliseconds(1000);
         var generator = Generator();
-        var stopwatch = Stopwatch.StartNew();
 
         await Task.WhenAll(Enumerable.Range(0, 16).Select(i => generator.GenerateAsync(Prompt(variant: i), default)));
 
         server.MaxConcurrentRequests.Should().Be(16);
-        stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(8), "16 requests of 1 s each ran side by side");
     }
 
     private OpenAiCompatibleGenerator Generator(StructuredOutputMode mode = StructuredOutputMode.JsonSchema, string? defaultModel = null) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Forge.Shared.Quality;
 
 namespace Forge.Tests.Quality;
@@ -160,28 +159,24 @@ public sealed class NearDuplicateIndexTests
     }
 
     [Fact]
-    public void ManyTextsAreIndexedWithoutQuadraticWork()
+    public void ManyIndexedTextsAreStillFoundAmongEachOther()
     {
-        // 100,000 texts take about 2 s in Release (10 s in Debug); a quarter keeps the suite quick and still shows
-        // linear work: comparing every pair would take minutes.
-        const int count = 25_000;
+        // Speed is the benchmark's business; this checks that lookups stay right with many texts in the index.
+        const int count = 10_000;
         var random = new Random(7);
         var vocabulary = RandomWords(random, 20_000);
         var texts = Enumerable.Range(0, count).Select(_ => string.Join(' ', RandomText(random, vocabulary, 100))).ToArray();
         var ids = texts.Select(_ => Guid.NewGuid()).ToArray();
         var index = new NearDuplicateIndex();
 
-        var clock = Stopwatch.StartNew();
         for (var i = 0; i < texts.Length; i++)
         {
             index.FindOrAdd(ids[i], texts[i]);
         }
-        var found = Enumerable.Range(0, 100).Count(i => index.FindOrAdd(Guid.NewGuid(), texts[i * 241].ToUpperInvariant()) == ids[i * 241]);
-        clock.Stop();
+        var found = Enumerable.Range(0, 100).Count(i => index.FindOrAdd(Guid.NewGuid(), texts[i * 97].ToUpperInvariant()) == ids[i * 97]);
 
         found.Should().Be(100);
         index.Count.Should().Be(count);
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30));
     }
 
     private static string[] RandomWords(Random random, int count)
