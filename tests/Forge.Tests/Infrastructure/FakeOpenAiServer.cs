@@ -46,11 +46,12 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     public int MaxConcurrentRequests => Volatile.Read(ref maxInFlight);
 
-    public static async Task<FakeOpenAiServer> StartAsync()
+    /// <param name="port">0 for any free port (tests); a fixed one for trying Forge by hand.</param>
+    public static async Task<FakeOpenAiServer> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
         var server = new FakeOpenAiServer(app);
         app.Run(server.HandleAsync);
