@@ -16,6 +16,15 @@ public sealed record CreateDatasetRequest(
     [property: JsonPropertyName("segment_filter")] JsonObject? SegmentFilter,
     [property: JsonPropertyName("auto_export")] JsonNode? AutoExport);
 
+/// <summary>A partial update: absent fields are kept. <c>status</c> archives a dataset or brings it back.</summary>
+public sealed record UpdateDatasetRequest(
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("description")] string? Description,
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("generation_config")] JsonObject? GenerationConfig,
+    [property: JsonPropertyName("segment_filter")] JsonObject? SegmentFilter,
+    [property: JsonPropertyName("auto_export")] JsonNode? AutoExport);
+
 public sealed record GenerateRequest(
     [property: JsonPropertyName("dataset_id")] Guid? DatasetId,
     [property: JsonPropertyName("segment_ids")] List<Guid>? SegmentIds,

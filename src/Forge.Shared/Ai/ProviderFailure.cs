@@ -26,6 +26,11 @@ internal static class ProviderFailure
         {
             return new PermanentActivityException(message, exception);
         }
+        // One segment too long for the model's context spoils only its own item, not the whole generation.
+        if (status == 400 && code == "context_length_exceeded")
+        {
+            return new GenerationSkippedException("prompt_too_long", message, default, exception);
+        }
         if (status is 408 or 429 || status >= 500)
         {
             return new RetryableActivityException(message, RetryAfter(response.Headers, now), exception);

@@ -130,6 +130,17 @@ public sealed class OpenAiCompatibleGeneratorFailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APromptLongerThanTheContextSkipsOnlyItsItem()
+    {
+        server.Enqueue(FakeChatReply.Error(400, "This model's maximum context length is 8192 tokens.", "invalid_request_error", "context_length_exceeded"));
+
+        var skipped = await Generate().Should().ThrowAsync<GenerationSkippedException>();
+
+        skipped.Which.Reason.Should().Be("prompt_too_long");
+        skipped.Which.Message.Should().Contain("maximum context length");
+    }
+
+    [Fact]
     public async Task TruncatedAnswerIsMalformedOutputWithItsUsage()
     {
         server.Enqueue(FakeChatReply.Truncated() with { PromptTokens = 50, CompletionTokens = 200 });

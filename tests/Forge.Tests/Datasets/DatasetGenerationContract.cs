@@ -191,6 +191,27 @@ public abstract class DatasetGenerationContract(ForgeApiFactory factory)
     }
 
     [Fact]
+    public async Task ADatasetIsArchivedAndRestoredAndCannotGenerateWhileArchived()
+    {
+        var scenario = await Scenario().WithProcessedDocumentAsync();
+        var datasetId = await scenario.CreateDatasetAsync();
+        await scenario.GenerateAsync(datasetId, maxItems: 2);
+
+        var archived = await DatasetScenario.Expect(await client.PutAsJsonAsync($"/api/v1/datasets/{datasetId}", new { status = "archived", name = "Arquivado" }), HttpStatusCode.OK);
+        var refused = await client.PostAsJsonAsync("/api/v1/datasets/generate", new { dataset_id = datasetId });
+        var invalid = await client.PutAsJsonAsync($"/api/v1/datasets/{datasetId}", new { status = "generating" });
+        var restored = await DatasetScenario.Expect(await client.PutAsJsonAsync($"/api/v1/datasets/{datasetId}", new { status = "ready" }), HttpStatusCode.OK);
+
+        archived.GetProperty("status").GetString().Should().Be("archived");
+        archived.GetProperty("name").GetString().Should().Be("Arquivado");
+        archived.GetProperty("total_items").GetInt32().Should().Be(2);
+        refused.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await DatasetScenario.Expect(invalid, HttpStatusCode.UnprocessableEntity)).GetProperty("details").TryGetProperty("status", out _).Should().BeTrue();
+        restored.GetProperty("status").GetString().Should().Be("ready");
+        (await client.PutAsJsonAsync($"/api/v1/datasets/{Guid.NewGuid()}", new { name = "x" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task GeneratingADatasetThatIsAlreadyGeneratingIs409()
     {
         var scenario = await Scenario().WithProcessedDocumentAsync();
