@@ -3,7 +3,9 @@ using System.Text.Json.Nodes;
 using Forge.Functions.Exports;
 using Forge.Functions.Hosting;
 using Forge.Shared.Ai;
+using Forge.Shared.Data;
 using Forge.Shared.Text.Segmentation;
+using Microsoft.EntityFrameworkCore;
 
 namespace Forge.Functions.Datasets;
 
@@ -105,4 +107,14 @@ public static class DatasetRules
         node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var n) ? n
         : node is JsonValue d && d.GetValueKind() == JsonValueKind.Number && d.GetValue<double>() is var x && x == Math.Floor(x) && Math.Abs(x) < 1e15 ? (long)x
         : null;
+}
+
+/// <summary>
+/// Serializes the changes of one dataset: a no-op update takes its row lock (PostgreSQL) or the write lock
+/// (SQLite) until the caller's transaction ends, so what the caller reads next includes every earlier change.
+/// </summary>
+public static class DatasetLock
+{
+    public static Task AcquireAsync(ForgeDbContext db, Guid datasetId, CancellationToken ct) =>
+        db.Datasets.Where(d => d.Id == datasetId).ExecuteUpdateAsync(s => s.SetProperty(d => d.LastExportVersion, d => d.LastExportVersion), ct);
 }

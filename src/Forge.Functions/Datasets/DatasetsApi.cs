@@ -96,7 +96,7 @@ public static class DatasetsApi
         DatasetRules.CheckGenerationConfig(request.GenerationConfig, rules);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Taken under the dataset's row lock, so a generation starting at the same time cannot be overwritten.
-        await db.Datasets.Where(d => d.Id == dataset_id).ExecuteUpdateAsync(s => s.SetProperty(d => d.LastExportVersion, d => d.LastExportVersion), ct);
+        await DatasetLock.AcquireAsync(db, dataset_id, ct);
         var dataset = await db.Datasets.FirstOrDefaultAsync(d => d.Id == dataset_id, ct) ?? throw new NotFoundException("Dataset", dataset_id);
         DatasetRules.CheckSegmentFilter(request.SegmentFilter, dataset.DomainId, rules);
         var autoExport = ExportSettings.ParseAutoExport(request.AutoExport, rules, "auto_export");

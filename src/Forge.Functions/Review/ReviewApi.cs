@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Forge.Functions.Datasets;
 using Forge.Functions.Exports;
 using Forge.Functions.Hosting;
 using Forge.Shared.Data;
@@ -146,7 +147,7 @@ public static class ReviewApi
         ItemReview review;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            await db.Datasets.Where(d => d.Id == datasetId).ExecuteUpdateAsync(s => s.SetProperty(d => d.LastExportVersion, d => d.LastExportVersion), ct);
+            await DatasetLock.AcquireAsync(db, datasetId, ct);
             // Read the clock once the lock is held, so the history's order is the order the reviews were applied in.
             var now = time.GetUtcNow().UtcDateTime;
             await db.Datasets.Where(d => d.Id == datasetId).ExecuteUpdateAsync(s => s.SetProperty(d => d.UpdatedAt, now), ct);
