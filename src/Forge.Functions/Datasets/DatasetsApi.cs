@@ -16,6 +16,7 @@ public static class DatasetsApi
         group.MapGet("/{dataset_id:guid}", GetDataset);
         group.MapPut("/{dataset_id:guid}", UpdateDataset);
         group.MapPost("/generate", SyntheticGeneration.Generate);
+        group.MapPost("/{dataset_id:guid}/generate/cancel", SyntheticGeneration.CancelGeneration);
         return routes;
     }
 

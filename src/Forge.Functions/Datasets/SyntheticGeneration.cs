@@ -86,6 +86,22 @@ public static class SyntheticGeneration
         signal.Pulse();
         return TypedResults.Accepted($"/api/v1/datasets/{dataset.Id}", new GenerateResponse(DatasetStatus.Generating, 0));
     }
+
+    /// <summary>
+    /// Beyond the seed: stops a generation. Items already made stay; the dataset leaves <c>generating</c> once the
+    /// batches in flight have stopped, with <c>generation_error</c> saying it was cancelled.
+    /// </summary>
+    public static async Task<Accepted<DatasetResponse>> CancelGeneration(Guid dataset_id, ForgeDbContext db, DurableEngine engine, CancellationToken ct)
+    {
+        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == dataset_id, ct) ?? throw new NotFoundException("Dataset", dataset_id);
+        if (dataset.Status != DatasetStatus.Generating || dataset.GenerationRunId is not { } runId || !await engine.CancelAsync(runId, ct))
+        {
+            throw new ConflictException("Dataset is not generating");
+        }
+        dataset = await db.Datasets.AsNoTracking().FirstAsync(d => d.Id == dataset_id, ct);
+        var figures = await DatasetFiguresQuery.LoadAsync(db, [dataset], ct);
+        return TypedResults.Accepted($"/api/v1/datasets/{dataset.Id}", dataset.ToResponse(figures[dataset.Id]));
+    }
 }
 
 /// <summary>Which segments a dataset generates from: the ids asked for, else its <c>segment_filter</c>, always within its domain.</summary>

@@ -155,5 +155,32 @@ public sealed class ProviderGenerationTests(FakeProviderForgeApiFactory factory)
         (await scenario.WaitForGenerationAsync(datasetId)).GetProperty("total_items").GetInt32().Should().Be(1);
     }
 
+    [Fact]
+    public async Task AGenerationIsCancelledKeepingTheItemsAlreadyMade()
+    {
+        var (scenario, datasetId) = await DatasetAsync(new { items_per_segment = 20 });
+        factory.Llm.Latency = TimeSpan.FromMilliseconds(300);
+        try
+        {
+            await DatasetScenario.Expect(await client.PostAsync("/api/v1/datasets/generate", JsonContent(new { dataset_id = datasetId, batch_size = 5 })), HttpStatusCode.Accepted);
+            await Poll.UntilAsync(async () => (await DatasetScenario.Json(await client.GetAsync($"/api/v1/datasets/{datasetId}"))).GetProperty("total_items").GetInt32(),
+                total => total > 0, "the first items");
+
+            var cancelling = await DatasetScenario.Expect(await client.PostAsync($"/api/v1/datasets/{datasetId}/generate/cancel", null), HttpStatusCode.Accepted);
+            var ended = await scenario.WaitForGenerationAsync(datasetId);
+
+            cancelling.GetProperty("id").GetGuid().Should().Be(datasetId);
+            ended.GetProperty("status").GetString().Should().Be("ready");
+            ended.GetProperty("generation_error").GetString().Should().Be("Generation was cancelled");
+            ended.GetProperty("total_items").GetInt32().Should().BeInRange(1, scenario.SegmentIds.Count * 20 - 1);
+            (await client.PostAsync($"/api/v1/datasets/{datasetId}/generate/cancel", null)).StatusCode.Should().Be(HttpStatusCode.Conflict);
+            (await client.PostAsync($"/api/v1/datasets/{Guid.NewGuid()}/generate/cancel", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        }
+        finally
+        {
+            factory.Llm.Latency = TimeSpan.Zero;
+        }
+    }
+
     private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 }
