@@ -24,6 +24,9 @@ public abstract class ForgeDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<DatasetItemSkip> DatasetItemSkips => Set<DatasetItemSkip>();
     public DbSet<ItemReview> ItemReviews => Set<ItemReview>();
     public DbSet<DatasetExport> DatasetExports => Set<DatasetExport>();
+    public DbSet<TrainingModel> Models => Set<TrainingModel>();
+    public DbSet<TrainingJob> TrainingJobs => Set<TrainingJob>();
+    public DbSet<TrainingJobEvent> TrainingJobEvents => Set<TrainingJobEvent>();
 
     public abstract DatabaseProvider Provider { get; }
 
