@@ -57,6 +57,8 @@ public sealed class TrainingJob
     public JsonObject ProviderState { get; set; } = [];
     public Guid? RunId { get; set; }
     public bool CancelRequested { get; set; }
+    /// <summary>When the provider was asked to stop the job; the lifecycle asks once.</summary>
+    public DateTime? CancelSentAt { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
     public DateTime CreatedAt { get; set; }

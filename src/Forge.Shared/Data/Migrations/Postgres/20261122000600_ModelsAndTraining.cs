@@ -43,6 +43,7 @@ CREATE TABLE training_jobs (
     provider_state json NOT NULL,
     run_id uuid,
     cancel_requested boolean NOT NULL,
+    cancel_sent_at timestamp with time zone,
     started_at timestamp with time zone,
     completed_at timestamp with time zone,
     created_at timestamp with time zone NOT NULL,

@@ -42,6 +42,7 @@ CREATE TABLE "training_jobs" (
     "provider_state" TEXT NOT NULL,
     "run_id" TEXT NULL,
     "cancel_requested" INTEGER NOT NULL,
+    "cancel_sent_at" TEXT NULL,
     "started_at" TEXT NULL,
     "completed_at" TEXT NULL,
     "created_at" TEXT NOT NULL,

@@ -1,0 +1,148 @@
+using Forge.Functions.Hosting;
+using Forge.Shared.Data;
+using Forge.Shared.Engine;
+using Forge.Shared.Exports;
+using Forge.Shared.Training;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forge.Functions.TrainingJobs;
+
+public static class TrainingJobsApi
+{
+    public static IEndpointRouteBuilder MapTrainingJobsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapSeed001Group("/api/v1/training-jobs").WithTags("Training Jobs");
+        group.MapPost("/", CreateTrainingJob);
+        group.MapGet("/", ListTrainingJobs);
+        group.MapGet("/{job_id:guid}", GetTrainingJob);
+        group.MapPost("/{job_id:guid}/cancel", CancelTrainingJob);
+        group.MapGet("/{job_id:guid}/events", ListTrainingJobEvents);
+        return routes;
+    }
+
+    public static async Task<Created<TrainingJobResponse>> CreateTrainingJob(CreateTrainingJobRequest request, ForgeDbContext db, DurableEngine engine,
+        EngineSignal signal, TrainingProviders providers, TimeProvider time, CancellationToken ct)
+    {
+        var rules = new FieldRules()
+            .Check(request.ModelId is not null, "model_id", "Field required")
+            .Check(request.DatasetId is not null, "dataset_id", "Field required")
+            .Check(!string.IsNullOrWhiteSpace(request.Provider), "provider", "Field required");
+        if (!string.IsNullOrWhiteSpace(request.Provider) && providers.Problem(request.Provider) is { } problem)
+        {
+            rules.Add("provider", problem);
+        }
+        TrainingHyperparameters.Check(request.Hyperparameters, rules);
+        rules.ThrowIfAny();
+
+        var model = await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Id == request.ModelId, ct) ?? throw new NotFoundException("Model", request.ModelId!);
+        if (!await db.Datasets.AnyAsync(d => d.Id == request.DatasetId, ct))
+        {
+            throw new NotFoundException("Dataset", request.DatasetId!);
+        }
+        var export = await ExportToTrainOnAsync(db, request.DatasetId!.Value, request.DatasetExportId, ct);
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var job = new TrainingJob
+        {
+            Id = Guid.CreateVersion7(),
+            ModelId = model.Id,
+            DatasetId = request.DatasetId.Value,
+            DatasetExportId = export.Id,
+            Provider = request.Provider!,
+            Hyperparameters = request.Hyperparameters ?? [],
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        job.RunId = engine.Start(TrainingLifecycle.RunType, $"training-job:{job.Id}", TrainingLifecycle.Validate, new TrainingInput(job.Id)).Id;
+        db.TrainingJobs.Add(job);
+        await db.SaveChangesAsync(ct);
+        signal.Pulse();
+        return TypedResults.Created($"/api/v1/training-jobs/{job.Id}", job.ToResponse());
+    }
+
+    public static async Task<Ok<List<TrainingJobResponse>>> ListTrainingJobs(ForgeDbContext db, CancellationToken ct, Guid? model_id = null, string? status = null)
+    {
+        var query = db.TrainingJobs.AsNoTracking();
+        if (model_id is not null)
+        {
+            query = query.Where(j => j.ModelId == model_id);
+        }
+        if (status is not null)
+        {
+            query = query.Where(j => j.Status == status);
+        }
+        var jobs = await query.OrderBy(j => j.CreatedAt).ThenBy(j => j.Id).ToListAsync(ct);
+        return TypedResults.Ok(jobs.Select(j => j.ToResponse()).ToList());
+    }
+
+    public static async Task<Ok<TrainingJobResponse>> GetTrainingJob(Guid job_id, ForgeDbContext db, CancellationToken ct)
+    {
+        var job = await db.TrainingJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == job_id, ct) ?? throw new NotFoundException("Training job", job_id);
+        return TypedResults.Ok(job.ToResponse());
+    }
+
+    /// <summary>
+    /// Beyond the seed: asks the provider to stop the job (through the engine, retried until it answers); the job
+    /// reads <c>cancelled</c> once the provider confirms at the next poll, or at once when it was not submitted yet.
+    /// </summary>
+    public static async Task<Accepted<TrainingJobResponse>> CancelTrainingJob(Guid job_id, ForgeDbContext db, DurableEngine engine, EngineSignal signal,
+        TimeProvider time, CancellationToken ct)
+    {
+        var job = await db.TrainingJobs.FirstOrDefaultAsync(j => j.Id == job_id, ct) ?? throw new NotFoundException("Training job", job_id);
+        if (TrainingJobStatus.IsTerminal(job.Status))
+        {
+            throw new ConflictException($"Training job is already {job.Status}");
+        }
+        if (!job.CancelRequested)
+        {
+            job.CancelRequested = true;
+            job.UpdatedAt = time.GetUtcNow().UtcDateTime;
+            engine.Start(TrainingLifecycle.CancelRunType, $"training-job:{job.Id}", TrainingLifecycle.Cancel, new TrainingInput(job.Id));
+            await db.SaveChangesAsync(ct);
+            signal.Pulse();
+        }
+        return TypedResults.Accepted($"/api/v1/training-jobs/{job.Id}", job.ToResponse());
+    }
+
+    /// <summary>Beyond the seed: status changes, provider messages and metric points, oldest first.</summary>
+    public static async Task<Ok<List<TrainingJobEventResponse>>> ListTrainingJobEvents(Guid job_id, ForgeDbContext db, CancellationToken ct)
+    {
+        if (!await db.TrainingJobs.AnyAsync(j => j.Id == job_id, ct))
+        {
+            throw new NotFoundException("Training job", job_id);
+        }
+        var events = await db.TrainingJobEvents.AsNoTracking().Where(e => e.JobId == job_id).OrderBy(e => e.At).ThenBy(e => e.CreatedAt).ThenBy(e => e.Id).ToListAsync(ct);
+        return TypedResults.Ok(events.Select(e => e.ToResponse()).ToList());
+    }
+
+    /// <summary>The export asked for (it must be this dataset's, completed, and a training format), else the newest completed one.</summary>
+    private static async Task<DatasetExport> ExportToTrainOnAsync(ForgeDbContext db, Guid datasetId, Guid? exportId, CancellationToken ct)
+    {
+        DatasetExport export;
+        if (exportId is { } id)
+        {
+            export = await db.DatasetExports.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, ct) ?? throw new NotFoundException("Export", id);
+            if (export.DatasetId != datasetId)
+            {
+                throw new ValidationException("dataset_export_id", "The export belongs to another dataset");
+            }
+            if (export.Status != ExportStatus.Completed)
+            {
+                throw new ValidationException("dataset_export_id", $"The export is {export.Status}; only a completed export can be trained on");
+            }
+        }
+        else
+        {
+            export = await db.DatasetExports.AsNoTracking().Where(e => e.DatasetId == datasetId && e.Status == ExportStatus.Completed)
+                .OrderByDescending(e => e.ExportVersion).FirstOrDefaultAsync(ct)
+                ?? throw new ValidationException("dataset_export_id", "The dataset has no completed export; export it first (POST /api/v1/datasets/{id}/export)");
+        }
+        if (export.Format != ExportFormats.Jsonl || TrainingLifecycle.MethodFor(export.Schema) is null)
+        {
+            throw new ValidationException("dataset_export_id",
+                $"Export v{export.ExportVersion} is {export.Format}/{export.Schema}; training needs a jsonl export with schema chat (supervised) or dpo (preference)");
+        }
+        return export;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using Forge.Shared.Data;
+using Forge.Shared.Engine;
+using Forge.Shared.Exports;
+using Forge.Shared.Storage;
+using Forge.Shared.Training;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Forge.Functions.TrainingJobs;
+
+public sealed record TrainingInput(Guid JobId);
+
+/// <summary>
+/// The TrainingLifecycle orchestration: <c>validate</c> checks the export against the provider's rules,
+/// <c>submit</c> hands it to the provider under Forge's job name (idempotent), <c>poll</c> records status, events
+/// and metrics and waits on a durable timer until the job ends, then moves the model. A restart resumes at the
+/// next poll; nothing is submitted twice.
+/// </summary>
+public static class TrainingLifecycle
+{
+    public const string RunType = "training.lifecycle";
+    public const string Validate = "training.validate";
+    public const string Submit = "training.submit";
+    public const string Poll = "training.poll";
+    public const string CancelRunType = "training.cancel";
+    public const string Cancel = "training.cancel";
+
+    public static string JobName(Guid jobId) => $"forge-{jobId:N}";
+
+    /// <summary>The training method an export schema feeds, or null when it is not a training format.</summary>
+    public static string? MethodFor(string schema) => schema switch
+    {
+        ExportSchemas.Chat => TrainingMethods.Sft,
+        ExportSchemas.Dpo => TrainingMethods.Dpo,
+        _ => null,
+    };
+
+    internal static void AddEvent(ForgeDbContext db, TrainingJob job, string externalId, string kind, string message, DateTime at, JsonObject? data = null) =>
+        db.TrainingJobEvents.Add(new TrainingJobEvent
+        {
+            Id = Guid.CreateVersion7(),
+            JobId = job.Id,
+            ExternalId = externalId,
+            Kind = kind,
+            Message = message,
+            Data = data,
+            At = at,
+            CreatedAt = at,
+        });
+
+    /// <summary>Ends the job and moves its model: deployed with the trained model's id, else back to what it was before.</summary>
+    internal static async Task EndAsync(ForgeDbContext db, TrainingJob job, string status, string? error, string? fineTunedModel, DateTime now, CancellationToken ct)
+    {
+        job.Status = status;
+        job.ErrorMessage = error;
+        job.CompletedAt = now;
+        job.UpdatedAt = now;
+        if (job.StartedAt is { } started)
+        {
+            job.Metrics = Merge(job.Metrics, new JsonObject { ["training_time"] = Math.Round((now - started).TotalSeconds) });
+        }
+        AddEvent(db, job, $"forge:{status}", "status", error is null ? $"Job {status}" : $"Job {status}: {error}", now);
+
+        var model = await db.Models.FirstAsync(m => m.Id == job.ModelId, ct);
+        if (status == TrainingJobStatus.Completed)
+        {
+            var config = model.Config.DeepClone().AsObject();
+            config["fine_tuned_model"] = fineTunedModel;
+            config["training_job_id"] = job.Id.ToString();
+            model.Config = config;
+            model.Status = ModelStatus.Deployed;
+        }
+        else if (!await db.TrainingJobs.AnyAsync(j => j.ModelId == model.Id && j.Id != job.Id && j.Status == TrainingJobStatus.Running, ct))
+        {
+            // A model trained before keeps serving its earlier result.
+            model.Status = model.Config["fine_tuned_model"] is not null ? ModelStatus.Deployed : ModelStatus.Registered;
+        }
+        model.UpdatedAt = now;
+    }
+
+    internal static JsonObject Merge(JsonObject current, JsonObject update)
+    {
+        var merged = current.DeepClone().AsObject();
+        foreach (var (key, value) in update)
+        {
+            merged[key] = value?.DeepClone();
+        }
+        return merged;
+    }
+}
+
+/// <summary>Checks the export before anything is sent; a broken one fails the job at once with the lines and rules broken.</summary>
+public sealed class ValidateTrainingDataActivity(ForgeDbContext db, IBlobStore blobs, IOptions<TrainingOptions> options, TimeProvider time) : IActivity
+{
+    public async Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var job = await db.TrainingJobs.FirstOrDefaultAsync(j => j.Id == context.GetInput<TrainingInput>().JobId, cancellationToken);
+        if (job is null || TrainingJobStatus.IsTerminal(job.Status))
+        {
+            return;
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        if (job.CancelRequested)
+        {
+            await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Cancelled, null, null, now, cancellationToken);
+            return;
+        }
+        var export = await db.DatasetExports.AsNoTracking().FirstAsync(e => e.Id == job.DatasetExportId, cancellationToken);
+        var model = await db.Models.AsNoTracking().FirstAsync(m => m.Id == job.ModelId, cancellationToken);
+        var rules = new TrainingRules(
+            TrainingLifecycle.MethodFor(export.Schema) ?? TrainingMethods.Sft,
+            options.Value.MinExamples,
+            model.Config["max_tokens"] is JsonValue limit && limit.TryGetValue<int>(out var tokens) && tokens > 0 ? tokens : options.Value.MaxTokensPerExample);
+
+        TrainingDataReport report;
+        await using (var blob = await blobs.OpenReadAsync(export.S3Key, cancellationToken))
+        {
+            report = await TrainingDataValidator.ValidateAsync(blob.Content, rules, cancellationToken);
+        }
+        if (!report.IsValid)
+        {
+            await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Failed, report.Describe(), null, now, cancellationToken);
+            return;
+        }
+        TrainingLifecycle.AddEvent(db, job, "forge:validated", "status", $"Training data checked: {report.Examples} {rules.Method} examples", now);
+        context.Schedule(TrainingLifecycle.Submit, context.GetInput<TrainingInput>());
+    }
+}
+
+/// <summary>Hands the export to the provider under Forge's job name; a retry finds the job the first attempt created.</summary>
+public sealed class SubmitTrainingActivity(ForgeDbContext db, IBlobStore blobs, TrainingProviders providers, IOptions<TrainingOptions> options, TimeProvider time) : IActivity
+{
+    public async Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var input = context.GetInput<TrainingInput>();
+        var job = await db.TrainingJobs.FirstOrDefaultAsync(j => j.Id == input.JobId, cancellationToken);
+        if (job is null || TrainingJobStatus.IsTerminal(job.Status))
+        {
+            return;
+        }
+        if (job.CancelRequested)
+        {
+            await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Cancelled, null, null, time.GetUtcNow().UtcDateTime, cancellationToken);
+            return;
+        }
+        var export = await db.DatasetExports.AsNoTracking().FirstAsync(e => e.Id == job.DatasetExportId, cancellationToken);
+        var model = await db.Models.FirstAsync(m => m.Id == job.ModelId, cancellationToken);
+        var data = new TrainingData(export.S3Key, $"{TrainingLifecycle.JobName(job.Id)}.{export.Format}", export.FileBytes ?? 0, export.FileSha256 ?? "",
+            blobs.GetDownloadUrl(export.S3Key, TimeSpan.FromHours(options.Value.DataUrlHours)),
+            async ct => (await blobs.OpenReadAsync(export.S3Key, ct)).Content);
+        var submission = new TrainingSubmission(job.Id, TrainingLifecycle.JobName(job.Id), model.BaseModel,
+            TrainingLifecycle.MethodFor(export.Schema) ?? TrainingMethods.Sft, job.Hyperparameters, data);
+
+        var submitted = await providers.Get(job.Provider).SubmitAsync(submission, cancellationToken);
+
+        var now = time.GetUtcNow().UtcDateTime;
+        job.ExternalJobId = submitted.ExternalJobId;
+        job.ProviderState = submitted.State;
+        job.Status = TrainingJobStatus.Running;
+        job.StartedAt ??= now;
+        job.UpdatedAt = now;
+        model.Status = ModelStatus.Training;
+        model.UpdatedAt = now;
+        TrainingLifecycle.AddEvent(db, job, "forge:running", "status", $"Submitted to {job.Provider} as {submitted.ExternalJobId}", now);
+        context.Schedule(TrainingLifecycle.Poll, input, TimeSpan.FromMilliseconds(options.Value.PollIntervalMs));
+    }
+}

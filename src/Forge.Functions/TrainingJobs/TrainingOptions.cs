@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Forge.Functions.Hosting;
+
+namespace Forge.Functions.TrainingJobs;
+
+/// <summary>Training lifecycle settings (<c>Forge:Training</c>, host.json <c>training</c>).</summary>
+public sealed class TrainingOptions
+{
+    public const string SectionName = "Forge:Training";
+
+    /// <summary>How often a running job's provider is asked for its status (a durable timer between polls).</summary>
+    [Range(50, 3_600_000)]
+    public int PollIntervalMs { get; set; } = 30_000;
+
+    /// <summary>Examples a training file needs at least.</summary>
+    [Range(1, 100_000)]
+    public int MinExamples { get; set; } = 10;
+
+    /// <summary>Token limit per example when the model's <c>config.max_tokens</c> does not say.</summary>
+    [Range(128, 10_000_000)]
+    public int MaxTokensPerExample { get; set; } = 32_768;
+
+    /// <summary>How long the export URL handed to providers that fetch it (Azure ML) stays valid.</summary>
+    [Range(1, 24 * 30)]
+    public int DataUrlHours { get; set; } = 48;
+}
+
+/// <summary>The hyperparameters Forge checks; others pass through to the provider, which decides.</summary>
+public static class TrainingHyperparameters
+{
+    public static void Check(JsonObject? hyperparameters, FieldRules rules)
+    {
+        if (hyperparameters is null)
+        {
+            return;
+        }
+        if (hyperparameters["learning_rate"] is { } rate && Number(rate) is not (> 0 and < 1))
+        {
+            rules.Add("hyperparameters.learning_rate", "Must be a number between 0 and 1");
+        }
+        foreach (var (key, min, max) in new[] { ("epochs", 1d, 1000d), ("batch_size", 1d, 65_536d), ("warmup_steps", 0d, 10_000_000d) })
+        {
+            if (hyperparameters[key] is not { } value)
+            {
+                continue;
+            }
+            if (Number(value) is not { } n || n != Math.Floor(n) || n < min || n > max)
+            {
+                rules.Add($"hyperparameters.{key}", $"Must be a whole number between {min:0} and {max:0}");
+            }
+        }
+    }
+
+    private static double? Number(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+}

@@ -1,0 +1,28 @@
+using Forge.Shared.Engine;
+using Forge.Shared.Training;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Forge.Functions.TrainingJobs;
+
+public static class TrainingServices
+{
+    /// <summary>Training jobs: options, the providers and the TrainingLifecycle orchestration's activities.</summary>
+    public static IServiceCollection AddTraining(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TrainingOptions>().BindConfiguration(TrainingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTrainingProviders(configuration);
+        services.AddActivity<ValidateTrainingDataActivity>(TrainingLifecycle.Validate);
+        services.AddActivity<SubmitTrainingActivity>(TrainingLifecycle.Submit);
+        services.AddActivity<PollTrainingActivity>(TrainingLifecycle.Poll);
+        services.AddActivity<CancelTrainingActivity>(TrainingLifecycle.Cancel);
+        services.AddRunObserver<TrainingLifecycleObserver>();
+        return services;
+    }
+
+    /// <summary>Every provider is registered; one without its configuration is refused by name when a job asks for it.</summary>
+    private static IServiceCollection AddTrainingProviders(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton<TrainingProviders>();
+        return services;
+    }
+}
