@@ -2,22 +2,38 @@ using Forge.Bench;
 
 // dotnet run -c Release --project bench/Forge.Bench -- engine [--items N] [--providers sqlite,postgres]
 // dotnet run -c Release --project bench/Forge.Bench -- ingestion [--mb 50] [--pages 300]
+// dotnet run -c Release --project bench/Forge.Bench -- export [--items 100000]
+// dotnet run -c Release --project bench/Forge.Bench -- generation [--items 800] [--batch-size 10] [--latency-ms 100] [--Forge:Engine:Concurrency=16 ...]
+// dotnet run -c Release --project bench/Forge.Bench -- fake-llm [--port 5055] [--latency-ms 0]
 var command = args.FirstOrDefault() ?? "engine";
-var items = ArgValue(args, "--items", 4000);
-var providers = (args.SkipWhile(a => a != "--providers").Skip(1).FirstOrDefault() ?? "sqlite,postgres").Split(',');
+var providers = (ArgText(args, "--providers") ?? "sqlite,postgres").Split(',');
 switch (command)
 {
     case "engine":
-        return await EngineBenchmark.RunAsync(items, providers);
+        return await EngineBenchmark.RunAsync(ArgValue(args, "--items", 4000), providers);
     case "ingestion":
         return await IngestionBenchmark.RunAsync(ArgValue(args, "--mb", 50), ArgValue(args, "--pages", 300));
+    case "export":
+        return await ExportBenchmark.RunAsync(ArgValue(args, "--items", 100_000));
+    case "generation":
+        return await GenerationBenchmark.RunAsync(ArgValue(args, "--items", 800), ArgValue(args, "--batch-size", 10), ArgValue(args, "--latency-ms", 100), ForgeSettings(args));
+    case "fake-llm":
+        return await FakeLlm.ServeAsync(ArgValue(args, "--port", 5055), ArgValue(args, "--latency-ms", 0));
+    // The export benchmark's child processes: each export's peak memory is measured in a process of its own.
+    case "export-seed":
+        return await ExportProcesses.SeedAsync(ArgValue(args, "--items", 10_000), ArgText(args, "--data")!);
+    case "export-run":
+        return await ExportProcesses.RunAsync(ArgText(args, "--data")!, ArgText(args, "--format")!, ArgText(args, "--schema")!);
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: engine, ingestion");
+        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: engine, ingestion, export, generation, fake-llm");
         return 2;
 }
 
-static int ArgValue(string[] args, string name, int fallback)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
-}
+// --Forge:Section:Key=value arguments, as Forge's own host takes them.
+static Dictionary<string, string?> ForgeSettings(string[] args) => args
+    .Where(a => a.StartsWith("--Forge:", StringComparison.Ordinal) && a.Contains('='))
+    .ToDictionary(a => a[2..a.IndexOf('=')], a => (string?)a[(a.IndexOf('=') + 1)..]);
+
+static string? ArgText(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+
+static int ArgValue(string[] args, string name, int fallback) => int.TryParse(ArgText(args, name), out var v) ? v : fallback;
