@@ -146,25 +146,16 @@ public static class GenerationBenchmark
         return inFlight;
     }
 
-    /// <summary>
-    /// The throttle's slots in use over time. Diagnostic only: it reads the throttle's private semaphore, which has no
-    /// public count; an empty list when that field is gone.
-    /// </summary>
+    /// <summary>The throttle's slots in use over time.</summary>
     private static async Task<List<int>> ThrottleOccupancyAsync(GenerationThrottle throttle, int slots, CancellationToken stop)
     {
-        var field = typeof(GenerationThrottle).GetFields(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)
-            .FirstOrDefault(f => f.FieldType == typeof(SemaphoreSlim));
         var samples = new List<int>();
-        if (field?.GetValue(throttle) is not SemaphoreSlim semaphore)
-        {
-            return samples;
-        }
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                samples.Add(slots - semaphore.CurrentCount);
+                samples.Add(throttle.InUse);
             }
         }
         catch (OperationCanceledException)

@@ -25,6 +25,9 @@ public sealed class GenerationThrottle(Microsoft.Extensions.Options.IOptions<Gen
 {
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
 
+    /// <summary>Model calls in flight now, for diagnostics.</summary>
+    public int InUse => options.Value.MaxConcurrency - _slots.CurrentCount;
+
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken);

@@ -89,6 +89,8 @@ internal sealed class DatasetItemConfiguration : IEntityTypeConfiguration<Datase
         builder.HasOne<Dataset>().WithMany().HasForeignKey(i => i.DatasetId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(i => new { i.DatasetId, i.SegmentId, i.Variant }).IsUnique();
         builder.HasIndex(i => new { i.DatasetId, i.ReviewStatus, i.CreatedAt });
+        // Exports of every item and the near-duplicate pass read a dataset in creation order.
+        builder.HasIndex(i => new { i.DatasetId, i.CreatedAt });
         builder.HasIndex(i => i.GenerationRunId);
     }
 }

@@ -146,6 +146,9 @@ CREATE INDEX "ix_datasets_template_id" ON "datasets" ("template_id");
         migrationBuilder.Sql("""
 CREATE INDEX "ix_item_reviews_dataset_item_id_created_at" ON "item_reviews" ("dataset_item_id", "created_at");
 """);
+        migrationBuilder.Sql("""
+CREATE INDEX "ix_dataset_items_dataset_id_created_at" ON "dataset_items" ("dataset_id", "created_at");
+""");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)
