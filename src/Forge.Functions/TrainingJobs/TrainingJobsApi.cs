@@ -54,6 +54,10 @@ public static class TrainingJobsApi
             CreatedAt = now,
             UpdatedAt = now,
         };
+        if (providers.Get(job.Provider).Check(TrainingLifecycle.Submission(job, model, export, new Uri("about:blank"), NotForChecking)) is { } refused)
+        {
+            throw new ValidationException("hyperparameters", refused);
+        }
         job.RunId = engine.Start(TrainingLifecycle.RunType, $"training-job:{job.Id}", TrainingLifecycle.Validate, new TrainingInput(job.Id)).Id;
         db.TrainingJobs.Add(job);
         await db.SaveChangesAsync(ct);
@@ -115,6 +119,8 @@ public static class TrainingJobsApi
         var events = await db.TrainingJobEvents.AsNoTracking().Where(e => e.JobId == job_id).OrderBy(e => e.At).ThenBy(e => e.CreatedAt).ThenBy(e => e.Id).ToListAsync(ct);
         return TypedResults.Ok(events.Select(e => e.ToResponse()).ToList());
     }
+
+    private static Task<Stream> NotForChecking(CancellationToken ct) => throw new InvalidOperationException("A check does not read the training data.");
 
     /// <summary>The export asked for (it must be this dataset's, completed, and a training format), else the newest completed one.</summary>
     private static async Task<DatasetExport> ExportToTrainOnAsync(ForgeDbContext db, Guid datasetId, Guid? exportId, CancellationToken ct)

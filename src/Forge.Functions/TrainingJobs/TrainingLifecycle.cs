@@ -36,6 +36,12 @@ public static class TrainingLifecycle
         _ => null,
     };
 
+    /// <summary>What the provider is handed: the job under Forge's name, the model's base, the method the export's schema feeds.</summary>
+    public static TrainingSubmission Submission(TrainingJob job, TrainingModel model, DatasetExport export, Uri downloadUrl,
+        Func<CancellationToken, Task<Stream>> openRead) =>
+        new(job.Id, JobName(job.Id), model.BaseModel, MethodFor(export.Schema) ?? TrainingMethods.Sft, job.Hyperparameters,
+            new TrainingData(export.S3Key, $"{JobName(job.Id)}.{export.Format}", export.FileBytes ?? 0, export.FileSha256 ?? "", downloadUrl, openRead, export.ItemCount));
+
     internal static void AddEvent(ForgeDbContext db, TrainingJob job, string externalId, string kind, string message, DateTime at, JsonObject? data = null) =>
         db.TrainingJobEvents.Add(new TrainingJobEvent
         {
@@ -146,11 +152,8 @@ public sealed class SubmitTrainingActivity(ForgeDbContext db, IBlobStore blobs, 
         }
         var export = await db.DatasetExports.AsNoTracking().FirstAsync(e => e.Id == job.DatasetExportId, cancellationToken);
         var model = await db.Models.FirstAsync(m => m.Id == job.ModelId, cancellationToken);
-        var data = new TrainingData(export.S3Key, $"{TrainingLifecycle.JobName(job.Id)}.{export.Format}", export.FileBytes ?? 0, export.FileSha256 ?? "",
-            blobs.GetDownloadUrl(export.S3Key, TimeSpan.FromHours(options.Value.DataUrlHours)),
+        var submission = TrainingLifecycle.Submission(job, model, export, blobs.GetDownloadUrl(export.S3Key, TimeSpan.FromHours(options.Value.DataUrlHours)),
             async ct => (await blobs.OpenReadAsync(export.S3Key, ct)).Content);
-        var submission = new TrainingSubmission(job.Id, TrainingLifecycle.JobName(job.Id), model.BaseModel,
-            TrainingLifecycle.MethodFor(export.Schema) ?? TrainingMethods.Sft, job.Hyperparameters, data);
 
         var submitted = await providers.Get(job.Provider).SubmitAsync(submission, cancellationToken);
 

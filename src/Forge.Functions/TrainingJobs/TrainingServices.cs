@@ -1,5 +1,8 @@
 using Forge.Shared.Engine;
 using Forge.Shared.Training;
+using Forge.Shared.Training.OpenAi;
+using Forge.Shared.Training.Together;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Forge.Functions.TrainingJobs;
@@ -23,6 +26,17 @@ public static class TrainingServices
     private static IServiceCollection AddTrainingProviders(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton<TrainingProviders>();
+        services.AddOptions<TogetherTrainingOptions>().BindConfiguration(TogetherTrainingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(TogetherTrainingProvider.HttpClientName);
+        services.AddTrainingProvider(TogetherTrainingProvider.ProviderName,
+            sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<TogetherTrainingOptions>>().Value.ApiKey)
+                ? $"Training provider 'together' is not configured: set {TogetherTrainingOptions.SectionName}:ApiKey" : null,
+            sp => ActivatorUtilities.CreateInstance<TogetherTrainingProvider>(sp));
+        services.AddOptions<OpenAiTrainingOptions>().BindConfiguration(OpenAiTrainingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTrainingProvider(OpenAiTrainingProvider.ProviderName,
+            sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<OpenAiTrainingOptions>>().Value.ApiKey)
+                ? $"Training provider 'openai' is not configured: set {OpenAiTrainingOptions.SectionName}:ApiKey" : null,
+            sp => ActivatorUtilities.CreateInstance<OpenAiTrainingProvider>(sp));
         return services;
     }
 }

@@ -20,6 +20,12 @@ public interface ITrainingProvider
 
     /// <summary>Asks the provider to stop the job; cancelling a job that has already ended is not an error.</summary>
     Task CancelAsync(TrainingHandle handle, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What this provider would refuse in <paramref name="submission"/> (a hyperparameter it does not take, a method it
+    /// cannot train), checked when the job is created so the caller gets a 422 instead of a failed job; null when fine.
+    /// </summary>
+    string? Check(TrainingSubmission submission) => null;
 }
 
 /// <param name="JobName">Chosen by Forge (<c>forge-{job id}</c>) and stable across retries: the idempotency key.</param>
@@ -33,13 +39,15 @@ public sealed record TrainingSubmission(
     TrainingData Data);
 
 /// <summary>The export file to train on: readable as a stream (to upload), as a signed URL (for services that fetch it), and as its hash.</summary>
+/// <param name="Examples">Lines in the file (0 when unknown), for providers that turn step counts into shares of the run.</param>
 public sealed record TrainingData(
     string BlobKey,
     string FileName,
     long Bytes,
     string Sha256,
     Uri DownloadUrl,
-    Func<CancellationToken, Task<Stream>> OpenReadAsync);
+    Func<CancellationToken, Task<Stream>> OpenReadAsync,
+    int Examples = 0);
 
 /// <param name="State">What the provider needs to find the job again (a process id, a log offset, an uploaded file id); saved by Forge.</param>
 public sealed record TrainingSubmitted(string ExternalJobId, JsonObject State);

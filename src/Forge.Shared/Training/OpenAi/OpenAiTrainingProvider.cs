@@ -64,6 +64,19 @@ public sealed class OpenAiTrainingProvider(IOptions<OpenAiTrainingOptions> optio
         return OpenAiSnapshot.Build(raw, events, final, handle.State);
     }
 
+    public string? Check(TrainingSubmission submission)
+    {
+        try
+        {
+            OpenAiFineTuneRequest.Create(submission);
+            return null;
+        }
+        catch (PermanentActivityException refused)
+        {
+            return refused.Message;
+        }
+    }
+
     public async Task CancelAsync(TrainingHandle handle, CancellationToken cancellationToken)
     {
         var c = clients.Value;

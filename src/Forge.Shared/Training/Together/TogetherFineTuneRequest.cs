@@ -32,11 +32,11 @@ public static partial class TogetherFineTuneRequest
         {
             throw new PermanentActivityException($"together trains with method sft or dpo, not '{submission.Method}'");
         }
-        var hp = submission.Hyperparameters;
+        var hp = WithWarmupRatio(submission.Hyperparameters, submission.Data.Examples);
         var unsupported = hp.Select(p => p.Key).Where(k => !SupportedHyperparameters.Contains(k)).ToList();
         if (unsupported.Count > 0)
         {
-            var hint = unsupported.Contains("warmup_steps") ? " (Together takes warmup as a share of the steps: use warmup_ratio, e.g. 0.1)" : "";
+            var hint = unsupported.Contains("warmup_steps") ? " (Together takes warmup as a share of the steps: give batch_size with warmup_steps, or use warmup_ratio, e.g. 0.1)" : "";
             throw new PermanentActivityException(
                 $"together does not support the hyperparameter(s) {string.Join(", ", unsupported)}{hint}; " +
                 $"supported: {string.Join(", ", SupportedHyperparameters)}");
@@ -60,6 +60,26 @@ public static partial class TogetherFineTuneRequest
         }
         body["training_method"] = Method(method, hp);
         return body;
+    }
+
+    /// <summary>
+    /// Seed 001's example sends <c>warmup_steps</c>; Together takes <c>warmup_ratio</c>. With the example count and the
+    /// batch size the total steps are known (epochs × ⌈examples / batch_size⌉), so the steps become that share.
+    /// </summary>
+    private static JsonObject WithWarmupRatio(JsonObject hp, int examples)
+    {
+        if (!hp.ContainsKey("warmup_steps") || hp.ContainsKey("warmup_ratio") || examples <= 0
+            || hp["warmup_steps"] is not JsonValue stepsValue || !stepsValue.TryGetValue<double>(out var steps) || steps < 0
+            || hp["batch_size"] is not JsonValue batchValue || !batchValue.TryGetValue<double>(out var batch) || batch < 1)
+        {
+            return hp;
+        }
+        var epochs = hp["epochs"] is JsonValue e && e.TryGetValue<double>(out var n) && n >= 1 ? n : 1;
+        var total = epochs * Math.Ceiling(examples / batch);
+        var converted = hp.DeepClone().AsObject();
+        converted.Remove("warmup_steps");
+        converted["warmup_ratio"] = Math.Round(Math.Min(1, steps / total), 4);
+        return converted;
     }
 
     /// <summary>

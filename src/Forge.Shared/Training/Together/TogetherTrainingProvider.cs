@@ -57,6 +57,19 @@ public sealed class TogetherTrainingProvider(IHttpClientFactory httpClientFactor
         return TogetherSnapshot.Build(job, events, metrics, handle.State, timeProvider.GetUtcNow().UtcDateTime);
     }
 
+    public string? Check(TrainingSubmission submission)
+    {
+        try
+        {
+            TogetherFineTuneRequest.Create(submission);
+            return null;
+        }
+        catch (PermanentActivityException refused)
+        {
+            return refused.Message;
+        }
+    }
+
     public async Task CancelAsync(TrainingHandle handle, CancellationToken cancellationToken)
     {
         var api = Api();
