@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -63,15 +62,15 @@ public sealed partial class LocalTrainingProvider(LocalTrainingOptions options, 
             File.Delete(folder.Launched);
         }
 
-        await WriteInputsAsync(submission, folder, cancellationToken);
-        if (!TryClaimLaunch(folder))
+        await LocalLaunch.WriteInputsAsync(submission, folder, options.Command!, cancellationToken);
+        if (!LocalLaunch.TryClaim(folder))
         {
             // Another attempt of this submission is launching right now; follow its process.
             return await WaitForPidAsync(folder, cancellationToken) is { } pid
                 ? Submitted(submission.JobName, folder, pid)
                 : throw new RetryableActivityException($"Another submission of {submission.JobName} is starting its process.");
         }
-        await LaunchAsync(submission, folder, cancellationToken);
+        await LocalLaunch.StartAsync(submission, folder, cancellationToken);
         return await WaitForPidAsync(folder, cancellationToken) is { } started
             ? Submitted(submission.JobName, folder, started)
             : throw new PermanentActivityException(
@@ -195,80 +194,6 @@ public sealed partial class LocalTrainingProvider(LocalTrainingOptions options, 
         TrainingState.Cancelled => "The training process was cancelled.",
         _ => status,
     };
-
-    /// <summary>
-    /// Each file goes through a rename from a name of this attempt's own, so that two attempts racing here (the
-    /// engine runs activities at least once) write the same files whole and never truncate one the other reads.
-    /// </summary>
-    private async Task WriteInputsAsync(TrainingSubmission submission, LocalJobFolder folder, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(folder.OutputDirectory);
-        var attempt = Guid.NewGuid().ToString("N");
-        var partial = $"{folder.TrainingFile}.{attempt}";
-        await using (var source = await submission.Data.OpenReadAsync(cancellationToken))
-        await using (var target = File.Create(partial))
-        {
-            await source.CopyToAsync(target, cancellationToken);
-        }
-        File.Move(partial, folder.TrainingFile, overwrite: true);
-        await WriteWholeAsync(folder.HyperparametersFile, submission.Hyperparameters.ToJsonString(), attempt, cancellationToken);
-        var command = folder.Substitute(options.Command!, submission.BaseModel);
-        await WriteWholeAsync(folder.Script, folder.LaunchScript(command, submission.JobName), attempt, cancellationToken);
-    }
-
-    private static async Task WriteWholeAsync(string path, string text, string attempt, CancellationToken cancellationToken)
-    {
-        await File.WriteAllTextAsync($"{path}.{attempt}", text, cancellationToken);
-        File.Move($"{path}.{attempt}", path, overwrite: true);
-    }
-
-    /// <summary>Made atomically right before the start: of two racing attempts, only one starts a process.</summary>
-    private static bool TryClaimLaunch(LocalJobFolder folder)
-    {
-        try
-        {
-            using var claim = new FileStream(folder.Launched, FileMode.CreateNew, FileAccess.Write);
-            return true;
-        }
-        catch (IOException) when (File.Exists(folder.Launched))
-        {
-            return false;
-        }
-    }
-
-    private static async Task LaunchAsync(TrainingSubmission submission, LocalJobFolder folder, CancellationToken cancellationToken)
-    {
-        // setsid -f: a new session (and process group) whose leader is not Forge's child, so it outlives Forge.
-        var start = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = folder.Path };
-        foreach (var argument in new[] { "-f", "/bin/sh", folder.Script })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("Forge__", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            // Forge's own settings may hold API keys and connection strings the training has no business seeing.
-            start.Environment.Remove(name);
-        }
-        start.Environment["FORGE_TRAINING_FILE"] = folder.TrainingFile;
-        start.Environment["FORGE_OUTPUT_DIR"] = folder.OutputDirectory;
-        start.Environment["FORGE_BASE_MODEL"] = submission.BaseModel;
-        start.Environment["FORGE_METHOD"] = submission.Method;
-        start.Environment["FORGE_HYPERPARAMETERS"] = submission.Hyperparameters.ToJsonString();
-        start.Environment["FORGE_JOB_NAME"] = submission.JobName;
-        try
-        {
-            using var launcher = Process.Start(start) ?? throw new PermanentActivityException("setsid could not be started.");
-            await launcher.WaitForExitAsync(cancellationToken);
-            if (launcher.ExitCode != 0)
-            {
-                throw new PermanentActivityException($"setsid exited with code {launcher.ExitCode} starting the training for {submission.JobName}.");
-            }
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new PermanentActivityException($"The local training provider needs setsid (util-linux) and /bin/sh: {e.Message}", e);
-        }
-    }
 
     private async Task<int?> WaitForPidAsync(LocalJobFolder folder, CancellationToken cancellationToken)
     {
