@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Forge.Shared.Engine;
+
+namespace Forge.Shared.Training.Local;
+
+/// <summary>Prepares a job folder and starts its script detached, in a session of its own.</summary>
+internal static class LocalLaunch
+{
+    /// <summary>
+    /// Each file goes through a rename from a name of this attempt's own, so that two attempts racing here (the
+    /// engine runs activities at least once) write the same files whole and never truncate one the other reads.
+    /// </summary>
+    public static async Task WriteInputsAsync(TrainingSubmission submission, LocalJobFolder folder, string command, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(folder.OutputDirectory);
+        var attempt = Guid.NewGuid().ToString("N");
+        var partial = $"{folder.TrainingFile}.{attempt}";
+        await using (var source = await submission.Data.OpenReadAsync(cancellationToken))
+        await using (var target = File.Create(partial))
+        {
+            await source.CopyToAsync(target, cancellationToken);
+        }
+        File.Move(partial, folder.TrainingFile, overwrite: true);
+        await WriteWholeAsync(folder.HyperparametersFile, submission.Hyperparameters.ToJsonString(), attempt, cancellationToken);
+        var substituted = folder.Substitute(command, submission.BaseModel);
+        await WriteWholeAsync(folder.Script, folder.LaunchScript(substituted, submission.JobName), attempt, cancellationToken);
+    }
+
+    private static async Task WriteWholeAsync(string path, string text, string attempt, CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync($"{path}.{attempt}", text, cancellationToken);
+        File.Move($"{path}.{attempt}", path, overwrite: true);
+    }
+
+    /// <summary>Made atomically right before the start: of two racing attempts, only one starts a process.</summary>
+    public static bool TryClaim(LocalJobFolder folder)
+    {
+        try
+        {
+            using var claim = new FileStream(folder.Launched, FileMode.CreateNew, FileAccess.Write);
+            return true;
+        }
+        catch (IOException) when (File.Exists(folder.Launched))
+        {
+            return false;
+        }
+    }
+
+    public static async Task StartAsync(TrainingSubmission submission, LocalJobFolder folder, CancellationToken cancellationToken)
+    {
+        // setsid -f: a new session (and process group) whose leader is not Forge's child, so it outlives Forge.
+        var start = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = folder.Path };
+        foreach (var argument in new[] { "-f", "/bin/sh", folder.Script })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("Forge__", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            // Forge's own settings may hold API keys and connection strings the training has no business seeing.
+            start.Environment.Remove(name);
+        }
+        start.Environment["FORGE_TRAINING_FILE"] = folder.TrainingFile;
+        start.Environment["FORGE_OUTPUT_DIR"] = folder.OutputDirectory;
+        start.Environment["FORGE_BASE_MODEL"] = submission.BaseModel;
+        start.Environment["FORGE_METHOD"] = submission.Method;
+        start.Environment["FORGE_HYPERPARAMETERS"] = submission.Hyperparameters.ToJsonString();
+        start.Environment["FORGE_JOB_NAME"] = submission.JobName;
+        try
+        {
+            using var launcher = Process.Start(start) ?? throw new PermanentActivityException("setsid could not be started.");
+            await launcher.WaitForExitAsync(cancellationToken);
+            if (launcher.ExitCode != 0)
+            {
+                throw new PermanentActivityException($"setsid exited with code {launcher.ExitCode} starting the training for {submission.JobName}.");
+            }
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new PermanentActivityException($"The local training provider needs setsid (util-linux) and /bin/sh: {e.Message}", e);
+        }
+    }
+}
