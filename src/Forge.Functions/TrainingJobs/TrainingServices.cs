@@ -1,5 +1,8 @@
 using Forge.Shared.Engine;
 using Forge.Shared.Training;
+using Forge.Shared.Data;
+using Forge.Shared.Training.AzureMl;
+using Forge.Shared.Training.Local;
 using Forge.Shared.Training.OpenAi;
 using Forge.Shared.Training.Together;
 using Microsoft.Extensions.Options;
@@ -37,6 +40,20 @@ public static class TrainingServices
             sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<OpenAiTrainingOptions>>().Value.ApiKey)
                 ? $"Training provider 'openai' is not configured: set {OpenAiTrainingOptions.SectionName}:ApiKey" : null,
             sp => ActivatorUtilities.CreateInstance<OpenAiTrainingProvider>(sp));
+
+        services.AddOptions<AzureMlTrainingOptions>().BindConfiguration(AzureMlTrainingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AzureMlTrainingOptions>, AzureMlTrainingOptionsValidator>();
+        services.AddTrainingProvider(AzureMlTrainingProvider.ProviderName,
+            sp => sp.GetRequiredService<IOptions<AzureMlTrainingOptions>>().Value.IsConfigured ? null
+                : $"Training provider 'azureml' is not configured: set {AzureMlTrainingOptions.SectionName}:SubscriptionId, ResourceGroup, Workspace, Compute, Environment and Command",
+            sp => new AzureMlTrainingProvider(sp.GetRequiredService<IOptions<AzureMlTrainingOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+
+        services.AddOptions<LocalTrainingOptions>().BindConfiguration(LocalTrainingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTrainingProvider(LocalTrainingProvider.ProviderName,
+            sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<LocalTrainingOptions>>().Value.Command)
+                ? $"Training provider 'local' is not configured: set {LocalTrainingOptions.SectionName}:Command (a training script or container command)" : null,
+            sp => new LocalTrainingProvider(sp.GetRequiredService<IOptions<LocalTrainingOptions>>().Value,
+                sp.GetRequiredService<IOptions<DataOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }
