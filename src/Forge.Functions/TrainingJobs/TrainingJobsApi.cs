@@ -67,6 +67,8 @@ public static class TrainingJobsApi
 
     public static async Task<Ok<List<TrainingJobResponse>>> ListTrainingJobs(ForgeDbContext db, CancellationToken ct, Guid? model_id = null, string? status = null)
     {
+        new FieldRules().Check(status is null or TrainingJobStatus.Pending or TrainingJobStatus.Running or TrainingJobStatus.Completed
+            or TrainingJobStatus.Failed or TrainingJobStatus.Cancelled, "status", "Must be one of: pending, running, completed, failed, cancelled").ThrowIfAny();
         var query = db.TrainingJobs.AsNoTracking();
         if (model_id is not null)
         {

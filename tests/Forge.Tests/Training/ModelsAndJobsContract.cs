@@ -82,6 +82,7 @@ public abstract class ModelsAndJobsContract(ForgeApiFactory factory)
         (await Refused(new { model_id = scenario.ModelId, dataset_id = unexported, provider = "local" }, HttpStatusCode.UnprocessableEntity))
             .GetProperty("details").GetProperty("dataset_export_id").GetString().Should().Contain("no completed export");
 
+        (await client.GetAsync("/api/v1/training-jobs?status=finished")).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
         (await client.GetAsync($"/api/v1/training-jobs/{Guid.NewGuid()}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await client.GetAsync($"/api/v1/training-jobs/{Guid.NewGuid()}/events")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await client.PostAsync($"/api/v1/training-jobs/{Guid.NewGuid()}/cancel", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
