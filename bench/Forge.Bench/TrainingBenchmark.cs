@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Globalization;
+using Forge.Functions.Datasets;
+using Forge.Functions.Documents;
+using Forge.Functions.Exports;
+using Forge.Functions.TrainingJobs;
+using Forge.Shared;
+using Forge.Shared.Data;
+using Forge.Shared.Engine;
+using Forge.Shared.Exports;
+using Forge.Shared.Storage;
+using Forge.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Forge.Bench;
+
+/// <summary>
+/// Many concurrent training jobs on the <c>local</c> provider, each a shell script printing ten metric lines: the real
+/// TrainingLifecycle (validate, submit, durable-timer polls) on the real engine in-process. Reports time to all
+/// <c>completed</c>, polls per second against N / poll interval, and this process's memory, at a small N and the full N.
+/// </summary>
+public static class TrainingBenchmark
+{
+    private const int BaselineJobs = 20;
+
+    private const string Script = """
+        #!/bin/sh
+        i=1
+        while [ $i -le 10 ]; do
+          echo "{\"event\":\"metrics\",\"step\":$i,\"epoch\":1,\"loss\":0.$((100 - i * 5)),\"progress\":$(( i * 10 ))e-2}"
+          sleep "$STEP_SECONDS"
+          i=$((i + 1))
+        done
+        echo "{\"event\":\"completed\",\"model\":\"bench-$FORGE_JOB_NAME\"}"
+        """;
+
+    private sealed record Sample(double RssMb, double HeapMb, int Processes, int Groups);
+
+    private sealed record Round(int Jobs, double PeakRssMb, double PollsPerJobSecond);
+
+    public static async Task<int> RunAsync(int jobs, int pollMs, double stepSeconds, IEnumerable<string> providers, IDictionary<string, string?> settings)
+    {
+        Console.WriteLine($"training benchmark: {Math.Min(BaselineJobs, jobs)} then {jobs} concurrent jobs on the local provider, script of 10 steps x {stepSeconds} s, " +
+            $"Forge:Training:PollIntervalMs {pollMs}, {Environment.ProcessorCount} cores, {BenchHost.LoadAverage()}");
+        var failed = false;
+        foreach (var provider in providers.Select(p => p.Trim()))
+        {
+            failed |= !await RunProviderAsync(provider.StartsWith("p", StringComparison.OrdinalIgnoreCase) ? "postgres" : "sqlite", jobs, pollMs, stepSeconds, settings);
+        }
+        return failed ? 1 : 0;
+    }
+
+    private static async Task<bool> RunProviderAsync(string database, int jobs, int pollMs, double stepSeconds, IDictionary<string, string?> extra)
+    {
+        var root = BenchHost.NewDataPath("training");
+        var workDir = Path.Combine(root, "jobs");
+        var script = Path.Combine(root, "train.sh");
+        await File.WriteAllTextAsync(script, Script.Replace("\r\n", "\n") + "\n");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Forge:Database"] = database,
+            ["Forge:DataPath"] = root,
+            ["Forge:Role"] = "worker",
+            ["Forge:Training:PollIntervalMs"] = $"{pollMs}",
+            ["Forge:Training:Local:Command"] = $"STEP_SECONDS={stepSeconds.ToString(CultureInfo.InvariantCulture)} sh {script}",
+            ["Forge:Training:Local:WorkDirectory"] = workDir,
+        };
+        if (database == "postgres")
+        {
+            settings["ConnectionStrings:Forge"] = await PostgresServer.CreateDatabaseAsync("forge_training");
+        }
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+        var processes = new TrainingProcesses(workDir);
+        var ok = true;
+        try
+        {
+            using var host = await StartHostAsync(settings);
+            var (datasetId, exportId, modelId) = await SeedAsync(host);
+            var rounds = new List<Round>();
+            foreach (var n in new[] { Math.Min(BaselineJobs, jobs), jobs })
+            {
+                var round = await RunRoundAsync(host, $"[{database}] {n,3} jobs:", n, datasetId, exportId, modelId, processes, pollMs, stepSeconds);
+                ok &= round is not null;
+                rounds.Add(round ?? new Round(n, double.NaN, double.NaN));
+            }
+            var (small, large) = (rounds[0], rounds[1]);
+            Console.WriteLine($"[{database}] flat? peak RSS {large.Jobs} / {small.Jobs} jobs = {large.PeakRssMb / small.PeakRssMb:F2}; " +
+                $"polls/s per running job {small.PollsPerJobSecond:F3} ({small.Jobs}) vs {large.PollsPerJobSecond:F3} ({large.Jobs}), expected <= {1000.0 / pollMs:F3}");
+            await host.StopAsync();
+        }
+        finally
+        {
+            var killed = await processes.EndAsync(TimeSpan.FromSeconds(10 * stepSeconds + 15));
+            Console.WriteLine($"[{database}] training processes left at the end: {killed} groups killed, {processes.Alive().Processes} alive");
+            Console.WriteLine();
+            BenchHost.DeleteDataPath(root);
+        }
+        return ok;
+    }
+
+    /// <summary>As Forge.Functions' Program.cs registers a worker, training included.</summary>
+    private static async Task<IHost> StartHostAsync(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = settings["Forge:DataPath"] });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddForgeData(builder.Configuration);
+        builder.Services.AddForgeStorage(builder.Configuration);
+        builder.Services.AddForgeEngine(builder.Configuration);
+        builder.Services.AddDocuments(ForgeRole.FromConfiguration(builder.Configuration));
+        builder.Services.AddDatasets(builder.Configuration);
+        builder.Services.AddTraining(builder.Configuration);
+        var host = builder.Build();
+        await host.Services.MigrateForgeDatabaseAsync();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>A dataset of 20 approved items, exported (jsonl/chat) through the real export run, and one model.</summary>
+    private static async Task<(Guid Dataset, Guid Export, Guid Model)> SeedAsync(IHost host)
+    {
+        var now = DateTime.UtcNow;
+        var (datasetId, modelId) = await BenchHost.WithDbAsync(host, async db =>
+        {
+            var domain = BenchData.AddDomain(db, "training", segments: 4, now);
+            var dataset = BenchData.AddDataset(db, domain, "training", "openai", 5, now);
+            dataset.Status = DatasetStatus.Ready;
+            db.DatasetItems.AddRange(Enumerable.Range(0, 20).Select(i => BenchData.Item(dataset, domain, i, now)));
+            var model = new TrainingModel { Id = Guid.CreateVersion7(), Name = "bench-local", BaseModel = "Qwen/Qwen2.5-0.5B-Instruct", Provider = "local", CreatedAt = now, UpdatedAt = now };
+            db.Models.Add(model);
+            await db.SaveChangesAsync();
+            return (dataset.Id, model.Id);
+        });
+        Guid exportId;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var services = scope.ServiceProvider;
+            var db = services.GetRequiredService<ForgeDbContext>();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var export = await DatasetExporting.StartAsync(db, services.GetRequiredService<DurableEngine>(), await db.Datasets.FirstAsync(d => d.Id == datasetId),
+                new ExportSettings(ExportFormats.Jsonl, ExportSchemas.Chat, ApprovedOnly: true, MinQualityScore: null), ExportTrigger.Request,
+                services.GetRequiredService<TimeProvider>(), CancellationToken.None);
+            await db.SaveChangesAsync();
+            await tx.CommitAsync();
+            exportId = export.Id;
+        }
+        host.Services.GetRequiredService<EngineSignal>().Pulse();
+        var done = await Poll.UntilAsync(() => BenchHost.WithDbAsync(host, db => db.DatasetExports.AsNoTracking().FirstAsync(e => e.Id == exportId)),
+            e => e.Status is ExportStatus.Completed or ExportStatus.Failed, "the export");
+        return done.Status == ExportStatus.Completed ? (datasetId, exportId, modelId) : throw new InvalidOperationException($"Export failed: {done.Error}");
+    }
+
+    /// <returns>The round's figures, or null when a job did not complete.</returns>
+    private static async Task<Round?> RunRoundAsync(IHost host, string tag, int n, Guid datasetId, Guid exportId, Guid modelId,
+        TrainingProcesses processes, int pollMs, double stepSeconds)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var before = Measure(processes);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        using var stop = new CancellationTokenSource();
+        var sampling = SampleAsync(processes, stop.Token);
+        // As TrainingJobsApi.CreateTrainingJob does, all N in one transaction.
+        var created = DateTime.UtcNow;
+        var rows = Enumerable.Range(0, n).Select(_ => new TrainingJob
+        {
+            Id = Guid.CreateVersion7(), ModelId = modelId, DatasetId = datasetId, DatasetExportId = exportId, Provider = "local", CreatedAt = created, UpdatedAt = created,
+        }).ToList();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var engine = scope.ServiceProvider.GetRequiredService<DurableEngine>();
+            foreach (var job in rows)
+            {
+                job.RunId = engine.Start(TrainingLifecycle.RunType, $"training-job:{job.Id}", TrainingLifecycle.Validate, new TrainingInput(job.Id)).Id;
+            }
+            var db = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
+            db.TrainingJobs.AddRange(rows);
+            await db.SaveChangesAsync();
+        }
+        host.Services.GetRequiredService<EngineSignal>().Pulse();
+        var (jobIds, runIds) = (rows.Select(j => j.Id).ToList(), rows.Select(j => j.RunId!.Value).ToList());
+
+        var jobs = await Poll.UntilAsync(
+            () => BenchHost.WithDbAsync(host, db => db.TrainingJobs.AsNoTracking().Where(j => jobIds.Contains(j.Id))
+                .Select(j => new { j.Status, j.ErrorMessage, j.CreatedAt, j.StartedAt, j.CompletedAt }).ToListAsync()),
+            js => js.All(j => TrainingJobStatus.IsTerminal(j.Status)), $"{n} training jobs to end", TimeSpan.FromMinutes(15));
+        var end = Measure(processes);
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        await stop.CancelAsync();
+        var samples = await sampling;
+        var work = await BenchHost.WithDbAsync(host, db => db.EngineWorkItems.AsNoTracking().Where(w => runIds.Contains(w.RunId))
+            .Select(w => new { w.Activity, w.Status, w.Attempts, w.AvailableAt, w.StartedAt, w.CompletedAt }).ToListAsync());
+
+        var byStatus = string.Join(", ", jobs.GroupBy(j => j.Status).Select(g => $"{g.Count()} {g.Key}"));
+        var allDone = jobs.Max(j => j.CompletedAt!.Value);
+        var durations = jobs.Select(j => (j.CompletedAt!.Value - j.CreatedAt).TotalSeconds).Order().ToList();
+        var submitted = jobs.Where(j => j.StartedAt is not null).Select(j => (j.StartedAt!.Value - j.CreatedAt).TotalSeconds).Order().ToList();
+        Console.WriteLine($"{tag} {byStatus}; all ended {(allDone - created).TotalSeconds:F2} s after creation (one job alone: ~{10 * stepSeconds:F1} s of script + up to {pollMs / 1000.0:F1} s to the next poll); " +
+            $"per job p50 {Pct(durations, 0.5):F2} s, max {durations[^1]:F2} s; running (submitted) after p50 {Pct(submitted, 0.5):F2} s, max {Pct(submitted, 1):F2} s");
+        foreach (var failure in jobs.Where(j => j.Status != TrainingJobStatus.Completed).Take(3))
+        {
+            Console.WriteLine($"{tag}   {failure.Status}: {failure.ErrorMessage}");
+        }
+        if (jobs.Any(j => j.Status != TrainingJobStatus.Completed))
+        {
+            return null;
+        }
+
+        var polls = work.Where(w => w.Activity == TrainingLifecycle.Poll && w.CompletedAt is not null).ToList();
+        var perJobSecond = polls.Count / jobs.Sum(j => (j.CompletedAt!.Value - j.StartedAt!.Value).TotalSeconds);
+        // While every job is running: from the last submit to the first end.
+        var (from, to) = (jobs.Max(j => j.StartedAt!.Value), jobs.Min(j => j.CompletedAt!.Value));
+        var steady = polls.Count(p => p.CompletedAt >= from && p.CompletedAt <= to) / Math.Max(0.001, (to - from).TotalSeconds);
+        var peakSecond = polls.GroupBy(p => (long)(p.CompletedAt!.Value - created).TotalSeconds).Max(g => g.Count());
+        var late = polls.Select(p => (p.StartedAt!.Value - p.AvailableAt).TotalMilliseconds).Order().ToList();
+        var span = (work.Max(w => w.CompletedAt ?? allDone) - work.Min(w => w.StartedAt ?? created)).TotalSeconds;
+        Console.WriteLine($"{tag} engine: {work.Count} work items ({work.Count(w => w.Activity == TrainingLifecycle.Validate)} validate, " +
+            $"{work.Count(w => w.Activity == TrainingLifecycle.Submit)} submit, {polls.Count} polls = {polls.Count / (double)n:F1} per job; {work.Sum(w => Math.Max(0, w.Attempts - 1))} retries) " +
+            $"= {work.Count / span:F0} items/s over {span:F1} s; CPU {cpu.TotalSeconds:F1} s = {cpu.TotalMilliseconds / work.Count:F1} ms per item, {cpu.TotalSeconds / span / Environment.ProcessorCount:P0} of the machine");
+        Console.WriteLine($"{tag} polls: {steady:F1}/s while all {n} ran ({(to - from).TotalSeconds:F1} s window), busiest second {peakSecond}; expected N / interval = {n * 1000.0 / pollMs:F0}/s; " +
+            $"per running job {perJobSecond:F3}/s (expected <= {1000.0 / pollMs:F3}); poll started after its timer p50 {Pct(late, 0.5):F0} ms, p99 {Pct(late, 0.99):F0} ms, max {late[^1]:F0} ms");
+
+        string RunTimes(string activity)
+        {
+            var times = work.Where(w => w.Activity == activity && w.CompletedAt is not null).Select(w => (w.CompletedAt!.Value - w.StartedAt!.Value).TotalMilliseconds).Order().ToList();
+            return $"{activity} p50 {Pct(times, 0.5):F0} ms, p99 {Pct(times, 0.99):F0} ms";
+        }
+        Console.WriteLine($"{tag} activity run times (slots held, of Forge:Engine:Concurrency): {RunTimes(TrainingLifecycle.Validate)}; {RunTimes(TrainingLifecycle.Submit)}; {RunTimes(TrainingLifecycle.Poll)}");
+
+        var peak = samples.Count > 0 ? samples.MaxBy(s => s.RssMb)! : end;
+        Console.WriteLine($"{tag} memory: RSS baseline {before.RssMb:F0} MB, peak {peak.RssMb:F0} MB (+{peak.RssMb - before.RssMb:F0}), end {end.RssMb:F0} MB; " +
+            $"managed heap baseline {before.HeapMb:F0} MB, peak {samples.Append(end).Max(s => s.HeapMb):F0} MB, end {end.HeapMb:F0} MB; " +
+            $"training processes at the RSS peak {peak.Processes} in {peak.Groups} jobs, most {samples.Append(end).Max(s => s.Processes)} in {samples.Append(end).Max(s => s.Groups)} jobs ({samples.Count} samples)");
+        return new Round(n, peak.RssMb, perJobSecond);
+    }
+
+    private static async Task<List<Sample>> SampleAsync(TrainingProcesses processes, CancellationToken stop)
+    {
+        var samples = new List<Sample>();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            do
+            {
+                samples.Add(Measure(processes));
+            }
+            while (await timer.WaitForNextTickAsync(stop));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return samples;
+    }
+
+    private static Sample Measure(TrainingProcesses processes)
+    {
+        var (alive, groups) = processes.Alive();
+        return new Sample(BenchHost.ProcStatusMb("VmRSS"), GC.GetTotalMemory(false) / 1048576.0, alive, groups.Count);
+    }
+
+    private static double Pct(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * p))];
+}
