@@ -55,8 +55,12 @@ public static class TrainingLifecycle
             CreatedAt = at,
         });
 
-    /// <summary>Ends the job and moves its model: deployed with the trained model's id, else back to what it was before.</summary>
-    internal static async Task EndAsync(ForgeDbContext db, TrainingJob job, string status, string? error, string? fineTunedModel, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// Ends the job and moves its model. From an activity (<paramref name="context"/> given) the model moves inside the
+    /// completing transaction, under the model's row lock, so jobs of one model ending together see each other.
+    /// </summary>
+    internal static async Task EndAsync(ForgeDbContext db, TrainingJob job, string status, string? error, string? fineTunedModel, DateTime now,
+        ActivityContext? context, CancellationToken ct)
     {
         job.Status = status;
         job.ErrorMessage = error;
@@ -67,21 +71,36 @@ public static class TrainingLifecycle
             job.Metrics = Merge(job.Metrics, new JsonObject { ["training_time"] = Math.Round((now - started).TotalSeconds) });
         }
         AddEvent(db, job, $"forge:{status}", "status", error is null ? $"Job {status}" : $"Job {status}: {error}", now);
+        var (modelId, jobId) = (job.ModelId, job.Id);
+        if (context is null)
+        {
+            await MoveModelAsync(db, modelId, jobId, status, fineTunedModel, now, ct);
+        }
+        else
+        {
+            context.OnCommit((commitDb, commitCt) => MoveModelAsync(commitDb, modelId, jobId, status, fineTunedModel, now, commitCt));
+        }
+    }
 
-        var model = await db.Models.FirstAsync(m => m.Id == job.ModelId, ct);
+    /// <summary>
+    /// Training while any of its jobs runs; else deployed when a job (this one or an earlier one) produced a model,
+    /// else registered. A success records the trained model's id in the model's <c>config</c>.
+    /// </summary>
+    private static async Task MoveModelAsync(ForgeDbContext db, Guid modelId, Guid jobId, string status, string? fineTunedModel, DateTime now, CancellationToken ct)
+    {
+        await db.Models.Where(m => m.Id == modelId).ExecuteUpdateAsync(s => s.SetProperty(m => m.UpdatedAt, m => m.UpdatedAt), ct);
+        var model = await db.Models.FirstAsync(m => m.Id == modelId, ct);
+        await db.Entry(model).ReloadAsync(ct);
         if (status == TrainingJobStatus.Completed)
         {
             var config = model.Config.DeepClone().AsObject();
             config["fine_tuned_model"] = fineTunedModel;
-            config["training_job_id"] = job.Id.ToString();
+            config["training_job_id"] = jobId.ToString();
             model.Config = config;
-            model.Status = ModelStatus.Deployed;
         }
-        else if (!await db.TrainingJobs.AnyAsync(j => j.ModelId == model.Id && j.Id != job.Id && j.Status == TrainingJobStatus.Running, ct))
-        {
-            // A model trained before keeps serving its earlier result.
-            model.Status = model.Config["fine_tuned_model"] is not null ? ModelStatus.Deployed : ModelStatus.Registered;
-        }
+        var othersRunning = await db.TrainingJobs.AnyAsync(j => j.ModelId == modelId && j.Id != jobId && j.Status == TrainingJobStatus.Running, ct);
+        model.Status = othersRunning ? ModelStatus.Training
+            : model.Config["fine_tuned_model"] is not null ? ModelStatus.Deployed : ModelStatus.Registered;
         model.UpdatedAt = now;
     }
 
@@ -109,7 +128,7 @@ public sealed class ValidateTrainingDataActivity(ForgeDbContext db, IBlobStore b
         var now = time.GetUtcNow().UtcDateTime;
         if (job.CancelRequested)
         {
-            await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Cancelled, null, null, now, cancellationToken);
+            await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Cancelled, null, null, now, context, cancellationToken);
             return;
         }
         var export = await db.DatasetExports.AsNoTracking().FirstAsync(e => e.Id == job.DatasetExportId, cancellationToken);
@@ -126,7 +145,7 @@ public sealed class ValidateTrainingDataActivity(ForgeDbContext db, IBlobStore b
         }
         if (!report.IsValid)
         {
-            await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Failed, report.Describe(), null, now, cancellationToken);
+            await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Failed, report.Describe(), null, now, context, cancellationToken);
             return;
         }
         TrainingLifecycle.AddEvent(db, job, "forge:validated", "status", $"Training data checked: {report.Examples} {rules.Method} examples", now);
@@ -147,7 +166,7 @@ public sealed class SubmitTrainingActivity(ForgeDbContext db, IBlobStore blobs, 
         }
         if (job.CancelRequested)
         {
-            await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Cancelled, null, null, time.GetUtcNow().UtcDateTime, cancellationToken);
+            await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Cancelled, null, null, time.GetUtcNow().UtcDateTime, context, cancellationToken);
             return;
         }
         var export = await db.DatasetExports.AsNoTracking().FirstAsync(e => e.Id == job.DatasetExportId, cancellationToken);

@@ -40,13 +40,13 @@ public sealed class PollTrainingActivity(ForgeDbContext db, TrainingProviders pr
         switch (snapshot.Status)
         {
             case TrainingState.Succeeded:
-                await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Completed, null, snapshot.FineTunedModel, now, cancellationToken);
+                await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Completed, null, snapshot.FineTunedModel, now, context, cancellationToken);
                 break;
             case TrainingState.Failed:
-                await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Failed, snapshot.Error ?? $"{job.Provider} reported the job failed", null, now, cancellationToken);
+                await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Failed, snapshot.Error ?? $"{job.Provider} reported the job failed", null, now, context, cancellationToken);
                 break;
             case TrainingState.Cancelled:
-                await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Cancelled, null, null, now, cancellationToken);
+                await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Cancelled, null, null, now, context, cancellationToken);
                 break;
             default:
                 context.Schedule(TrainingLifecycle.Poll, input, TimeSpan.FromMilliseconds(options.Value.PollIntervalMs));
@@ -105,6 +105,6 @@ public sealed class TrainingLifecycleObserver(TimeProvider time) : IRunObserver
         }
         var cancelled = run.Status == RunStatus.Cancelled;
         await TrainingLifecycle.EndAsync(db, job, cancelled ? TrainingJobStatus.Cancelled : TrainingJobStatus.Failed,
-            cancelled ? null : run.Error ?? "Training failed", null, time.GetUtcNow().UtcDateTime, cancellationToken);
+            cancelled ? null : run.Error ?? "Training failed", null, time.GetUtcNow().UtcDateTime, null, cancellationToken);
     }
 }

@@ -78,6 +78,27 @@ public abstract class TrainingLifecycleContract(ForgeApiFactory factory)
     }
 
     [Fact]
+    public async Task AModelStaysTrainingWhileAnyOfItsJobsRuns()
+    {
+        var scenario = await new TrainingScenario(client).ReadyAsync();
+        var slow = (await scenario.StartJobAsync(hyperparameters: new { step_seconds = 0.8 })).GetProperty("id").GetGuid();
+        await Poll.UntilAsync(() => scenario.JobAsync(slow), j => j.GetProperty("status").GetString() == "running", "the slow job to run");
+
+        var fast = (await scenario.StartJobAsync(hyperparameters: new { step_seconds = 0.01 })).GetProperty("id").GetGuid();
+        (await scenario.WaitForEndAsync(fast)).GetProperty("status").GetString().Should().Be("completed");
+        var whileSlowRuns = await ModelAsync(scenario.ModelId);
+        var slowEnded = await scenario.WaitForEndAsync(slow);
+
+        (await scenario.JobAsync(slow)).GetProperty("completed_at").GetDateTime().Should().BeAfter((await scenario.JobAsync(fast)).GetProperty("completed_at").GetDateTime());
+        whileSlowRuns.GetProperty("status").GetString().Should().Be("training", "the slow job was still running");
+        whileSlowRuns.GetProperty("config").GetProperty("training_job_id").GetString().Should().Be(fast.ToString());
+        slowEnded.GetProperty("status").GetString().Should().Be("completed");
+        var model = await ModelAsync(scenario.ModelId);
+        model.GetProperty("status").GetString().Should().Be("deployed");
+        model.GetProperty("config").GetProperty("training_job_id").GetString().Should().Be(slow.ToString(), "the latest success is the deployed one");
+    }
+
+    [Fact]
     public async Task AFailingCommandFailsTheJobWithItsError()
     {
         var scenario = await new TrainingScenario(client).ReadyAsync();

@@ -50,9 +50,9 @@ internal sealed partial class LocalJobFolder(string path)
         $"# Forge training job {jobName}: runs detached from Forge, which follows it through the files in this folder.",
         $"exec </dev/null >>{ShellQuote(LauncherLog)} 2>&1",
         $"echo $$ > {ShellQuote(Pid)}.tmp && mv {ShellQuote(Pid)}.tmp {ShellQuote(Pid)}",
-        "{",
+        "(",
         command,
-        $"}} >{ShellQuote(Stdout)} 2>{ShellQuote(Stderr)}",
+        $") >{ShellQuote(Stdout)} 2>{ShellQuote(Stderr)}",
         $"echo $? > {ShellQuote(ExitCode)}.tmp && mv {ShellQuote(ExitCode)}.tmp {ShellQuote(ExitCode)}",
         "");
 

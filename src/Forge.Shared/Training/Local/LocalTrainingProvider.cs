@@ -26,7 +26,7 @@ public sealed partial class LocalTrainingProvider(LocalTrainingOptions options, 
     /// <summary>How long a SIGKILLed group may take to be gone (a process in uninterruptible I/O dies when that ends).</summary>
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
 
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
 
     public string Name => ProviderName;
 

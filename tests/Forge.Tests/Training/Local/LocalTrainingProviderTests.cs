@@ -96,6 +96,23 @@ public sealed class LocalTrainingProviderTests : IDisposable
         polls[^1].FineTunedModel.Should().BeNull();
     }
 
+    [Theory]
+    [InlineData("exec true", TrainingState.Succeeded, null)]
+    [InlineData("exit 4", TrainingState.Failed, "exited with code 4")]
+    public async Task ACommandThatExecsOrExitsStillHasItsExitCodeRecorded(string command, string status, string? error)
+    {
+        var provider = _harness.Provider(command);
+
+        var handle = await _harness.SubmitAsync(provider);
+        var (_, polls) = await PollUntilAsync(provider, handle, s => TrainingState.IsTerminal(s.Status), "the job to end");
+
+        polls[^1].Status.Should().Be(status, polls[^1].Error);
+        if (error is not null)
+        {
+            polls[^1].Error.Should().Contain(error);
+        }
+    }
+
     [Fact]
     public async Task SucceededWithoutACompletedLineReportsTheOutputFolder()
     {
