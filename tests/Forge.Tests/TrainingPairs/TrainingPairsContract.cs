@@ -1,0 +1,311 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Forge.Tests.Datasets;
+using Forge.Tests.Infrastructure;
+
+namespace Forge.Tests.TrainingPairs;
+
+/// <summary>Seed 000 end to end, and what the issue adds to it, on each database.</summary>
+public abstract class TrainingPairsContract(ForgeApiFactory factory)
+{
+    private readonly TrainingPairClient alice = new(factory.CreateAuthenticatedClient("alice"));
+    private readonly TrainingPairClient bob = new(factory.CreateAuthenticatedClient("bob"));
+
+    private static object Pair(string? pairId = null) => new
+    {
+        pair_id = pairId ?? $"tiktok-{Guid.NewGuid():N}",
+        topic = "Dicas de café ☕",
+        category = "Culinária",
+        duration_seconds = 60,
+        score = 90,
+        user_prompt = "Crie um roteiro sobre café coado",
+        system_prompt = "Você é um roteirista.",
+        target_audience = "Jovens adultos",
+        content_style = "Educativo",
+        hashtags = new[] { "#café", "#receita" },
+        hook_variants = new object[]
+        {
+            new { hook_variant = 2, scene_number = 1, scene_type = "Hook", timestamp = "0-3s", voiceover = "Segundo gancho", order_index = 2 },
+            new { hook_variant = 1, scene_number = 1, scene_type = "Hook", timestamp = "0-3s", voiceover = "Primeiro gancho", tip = "Olhe para a câmera", order_index = 1 },
+        },
+        scenes = new object[]
+        {
+            new { scene_number = 2, scene_type = "Main Content", timestamp = "3-30s", text_overlay = "Passo 1", voiceover = "Moa o café", visual = "Moedor", tip = "Luz natural" },
+            new { scene_number = 3, scene_type = "CTA", timestamp = "30-60s", voiceover = "Siga para mais" },
+        },
+    };
+
+    [Fact]
+    public async Task ANewUserImportsTenPairsPagesEditsApprovesSixAndExportsChatFineTuningData()
+    {
+        var report = await alice.ImportAsync(SamplePairs.Jsonl);
+        report.GetProperty("imported").GetInt32().Should().Be(10, report.ToString());
+        report.GetProperty("failed").GetInt32().Should().Be(0);
+        var ids = report.GetProperty("ids").EnumerateArray().Select(i => i.GetGuid()).ToList();
+
+        // Page through the queue of PENDING pairs, three at a time, newest first: the file's last line comes first.
+        var before = (await alice.QueueAsync("?status=PENDING&size=1")).GetProperty("paging").GetProperty("totalItems").GetInt32();
+        var seen = new List<Guid>();
+        for (var page = 1; page <= 4; page++)
+        {
+            var queue = await alice.QueueAsync($"?page={page}&size=3&status=PENDING");
+            var paging = queue.GetProperty("paging");
+            paging.GetProperty("page").GetInt32().Should().Be(page);
+            paging.GetProperty("size").GetInt32().Should().Be(3);
+            paging.GetProperty("totalItems").GetInt32().Should().Be(before);
+            paging.GetProperty("totalPages").GetInt32().Should().Be((before + 2) / 3);
+            var data = queue.GetProperty("data").EnumerateArray().ToList();
+            data.Should().HaveCountLessThanOrEqualTo(3);
+            foreach (var pair in data)
+            {
+                pair.GetProperty("hook_variants").EnumerateArray().Select(h => h.GetProperty("order_index").GetInt32()).Should().BeInAscendingOrder();
+                pair.GetProperty("scenes").EnumerateArray().Select(s => s.GetProperty("order_index").GetInt32()).Should().Equal(1, 2, 3);
+            }
+            seen.AddRange(data.Select(d => d.GetProperty("id").GetGuid()));
+        }
+        seen.Take(10).Should().Equal(Enumerable.Reverse(ids), "newest first; the ten imported are the newest pending pairs");
+
+        // Edit a hook and a scene of the first imported pair.
+        var first = await alice.GetAsync(ids[0]);
+        var hookId = first.GetProperty("hook_variants")[0].GetProperty("id").GetGuid();
+        var sceneId = first.GetProperty("scenes")[1].GetProperty("id").GetGuid();
+        var hook = await bob.PatchAsync($"/api/v1/training/hooks/{hookId}", """{"voiceover":"Ninguém te contou isso! 🤫","tip":null}""");
+        hook.GetProperty("voiceover").GetString().Should().Be("Ninguém te contou isso! 🤫");
+        hook.GetProperty("updated_by").GetString().Should().Be("bob");
+        var scene = await bob.PatchAsync($"/api/v1/training/scenes/{sceneId}", """{"timestamp":"30-50s"}""");
+        scene.GetProperty("timestamp").GetString().Should().Be("30-50s");
+
+        foreach (var id in ids.Take(6))
+        {
+            (await alice.ApproveAsync(id)).GetProperty("status").GetString().Should().Be("APPROVED");
+        }
+
+        var (response, body) = await alice.ExportAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/jsonl");
+        response.Content.Headers.ContentDisposition!.ToString().Should().Be("attachment; filename=training.jsonl");
+        var lines = body.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        body.Should().EndWith("\n");
+        // Loaded as chat fine-tuning data: three messages with the roles in order, the assistant's a video script.
+        foreach (var line in lines)
+        {
+            var messages = JsonDocument.Parse(line).RootElement.GetProperty("messages").EnumerateArray().ToList();
+            messages.Select(m => m.GetProperty("role").GetString()).Should().Equal("system", "user", "assistant");
+            messages.Should().OnlyContain(m => m.GetProperty("content").ValueKind == JsonValueKind.String);
+            var script = JsonDocument.Parse(messages[2].GetProperty("content").GetString()!).RootElement;
+            script.GetProperty("type").GetString().Should().Be("video_script");
+            script.GetProperty("data").GetProperty("hooks").GetArrayLength().Should().BeGreaterThan(0);
+            script.GetProperty("data").GetProperty("script_body").GetArrayLength().Should().BeGreaterThan(0);
+        }
+        var edited = lines.Single(l => l.Contains("Ninguém te contou isso! 🤫"));
+        var editedScript = JsonDocument.Parse(JsonDocument.Parse(edited).RootElement.GetProperty("messages")[2].GetProperty("content").GetString()!).RootElement.GetProperty("data");
+        editedScript.GetProperty("hooks")[0].GetProperty("tip").ValueKind.Should().Be(JsonValueKind.Null);
+        editedScript.GetProperty("script_body")[1].GetProperty("timestamp").GetString().Should().Be("30-50s");
+        lines.Should().Contain(SamplePairs.Lines.Skip(1).Take(5), "approved pairs nobody edited come back exactly as imported");
+        lines.Should().NotContain(SamplePairs.Lines.Skip(6), "pending pairs are not exported");
+    }
+
+    [Fact]
+    public async Task ImportApproveExportReproducesTheFileByteForByte()
+    {
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(SamplePairs.Jsonl));
+        content.Headers.ContentType = new("application/jsonl");
+        var report = await DatasetScenario.Expect(await alice.Http.PostAsync("/api/v1/training/import", content), HttpStatusCode.OK);
+        var ids = report.GetProperty("ids").EnumerateArray().Select(i => i.GetGuid()).ToList();
+        ids.Should().HaveCount(10);
+        foreach (var id in ids)
+        {
+            await alice.ApproveAsync(id);
+        }
+
+        var (_, body) = await alice.ExportAsync();
+
+        // Other tests' approved pairs may be in the export too; these ten are together and in the file's order.
+        body.Should().Contain(string.Join("\n", SamplePairs.Lines) + "\n");
+    }
+
+    [Fact]
+    public async Task TheQueueIsTheSeedsEnvelopeWithDefaults()
+    {
+        await alice.CreateAsync(Pair());
+        var queue = await alice.QueueAsync();
+        queue.EnumerateObject().Select(p => p.Name).Should().Equal("code", "status", "data", "paging");
+        queue.GetProperty("code").GetInt32().Should().Be(200);
+        queue.GetProperty("status").GetString().Should().Be("OK");
+        queue.GetProperty("paging").EnumerateObject().Select(p => p.Name).Should().Equal("page", "size", "totalItems", "totalPages");
+        queue.GetProperty("paging").GetProperty("page").GetInt32().Should().Be(1);
+        queue.GetProperty("paging").GetProperty("size").GetInt32().Should().Be(10);
+        var pair = queue.GetProperty("data")[0];
+        pair.EnumerateObject().Select(p => p.Name).Should().ContainInOrder("id", "pair_id", "topic", "category", "duration_seconds", "score", "user_prompt",
+            "system_prompt", "target_audience", "content_style", "created_at", "created_by", "updated_at", "updated_by", "hashtags", "hook_variants", "scenes");
+        pair.GetProperty("hashtags")[0].EnumerateObject().Select(p => p.Name).Should().Equal("id", "name", "created_at", "created_by", "updated_at", "updated_by");
+        pair.GetProperty("hook_variants")[0].EnumerateObject().Select(p => p.Name).Should().Equal("id", "hook_variant", "scene_number", "scene_type", "timestamp",
+            "text_overlay", "voiceover", "visual", "tip", "order_index", "created_at", "created_by", "updated_at", "updated_by");
+        pair.GetProperty("created_at").GetString().Should().EndWith("Z");
+        var beyond = await alice.QueueAsync("?page=100000&size=100");
+        beyond.GetProperty("data").GetArrayLength().Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData("?page=0", "page")]
+    [InlineData("?page=-1", "page")]
+    [InlineData("?page=abc", "page")]
+    [InlineData("?size=0", "size")]
+    [InlineData("?size=101", "size")]
+    [InlineData("?size=2.5", "size")]
+    [InlineData("?page=1&size=x", "size")]
+    [InlineData("?status=DONE", "status")]
+    public async Task BadQueueParametersAre400NamingTheParameter(string query, string parameter)
+    {
+        var error = await DatasetScenario.Expect(await alice.Http.GetAsync($"/api/v1/training/queue{query}"), HttpStatusCode.BadRequest);
+        error.EnumerateObject().Select(p => p.Name).Should().Equal("error", "details", "request_id");
+        error.GetProperty("details").TryGetProperty(parameter, out _).Should().BeTrue(error.ToString());
+    }
+
+    [Fact]
+    public async Task CreateKeepsNestedListsInOrderAndTheCallerAsCreator()
+    {
+        var created = await alice.CreateAsync(Pair($"pair-{Guid.NewGuid():N}"));
+        created.GetProperty("created_by").GetString().Should().Be("alice");
+        created.GetProperty("status").GetString().Should().Be("PENDING");
+        var fetched = await alice.GetAsync(created.GetProperty("id").GetGuid());
+        fetched.GetProperty("hook_variants").EnumerateArray().Select(h => h.GetProperty("voiceover").GetString()).Should().Equal("Primeiro gancho", "Segundo gancho");
+        fetched.GetProperty("hook_variants")[0].GetProperty("created_by").GetString().Should().Be("alice");
+        fetched.GetProperty("scenes").EnumerateArray().Select(s => s.GetProperty("order_index").GetInt32()).Should().Equal(1, 2);
+        fetched.GetProperty("hashtags").EnumerateArray().Select(h => h.GetProperty("name").GetString()).Should().Equal("#café", "#receita");
+        fetched.GetProperty("topic").GetString().Should().Be("Dicas de café ☕");
+
+        var again = await alice.CreateAsync(Pair(fetched.GetProperty("pair_id").GetString()), HttpStatusCode.Conflict);
+        again.GetProperty("error").GetString().Should().Contain("already exists");
+        var invalid = await alice.CreateAsync(new { score = 500, duration_seconds = 0, hashtags = new[] { "" } }, HttpStatusCode.UnprocessableEntity);
+        invalid.GetProperty("details").EnumerateObject().Select(p => p.Name).Should().Contain(["pair_id", "score", "duration_seconds", "hashtags[0]"]);
+        (await alice.CreateAsync(new { pair_id = 5 }, HttpStatusCode.UnprocessableEntity)).GetProperty("details").TryGetProperty("pair_id", out _).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task UserPromptEditsNeedAValueAndAKnownPair()
+    {
+        var id = (await alice.CreateAsync(Pair($"pair-{Guid.NewGuid():N}"))).GetProperty("id").GetGuid();
+        var path = $"/api/v1/training/{id}/user-prompt";
+        (await bob.PatchAsync(path, "{}", HttpStatusCode.BadRequest)).GetProperty("details").GetProperty("user_prompt").GetString().Should().Be("Field required");
+        (await bob.PatchAsync(path, """{"user_prompt":"   "}""", HttpStatusCode.BadRequest)).GetProperty("details").TryGetProperty("user_prompt", out _).Should().BeTrue();
+        (await bob.PatchAsync(path, """{"user_prompt":42}""", HttpStatusCode.BadRequest)).GetProperty("details").TryGetProperty("user_prompt", out _).Should().BeTrue();
+        await bob.PatchAsync($"/api/v1/training/{Guid.NewGuid()}/user-prompt", """{"user_prompt":"x"}""", HttpStatusCode.NotFound);
+
+        var updated = await bob.PatchAsync(path, """{"user_prompt":"Prompt baru dari user"}""");
+        updated.GetProperty("user_prompt").GetString().Should().Be("Prompt baru dari user");
+        updated.GetProperty("updated_by").GetString().Should().Be("bob");
+        updated.GetProperty("created_by").GetString().Should().Be("alice");
+        updated.GetProperty("scenes").GetArrayLength().Should().Be(2, "the whole pair comes back");
+    }
+
+    [Fact]
+    public async Task HookAndScenePatchesChangeOnlyTheFieldsSent()
+    {
+        var pair = await alice.CreateAsync(Pair($"pair-{Guid.NewGuid():N}"));
+        var hook = pair.GetProperty("hook_variants")[0];
+        var scene = pair.GetProperty("scenes")[0];
+
+        var patched = await bob.PatchAsync($"/api/v1/training/hooks/{hook.GetProperty("id")}", """{"tip":null,"hook_variant":7}""");
+        patched.GetProperty("tip").ValueKind.Should().Be(JsonValueKind.Null);
+        patched.GetProperty("hook_variant").GetInt32().Should().Be(7);
+        patched.GetProperty("voiceover").GetString().Should().Be("Primeiro gancho", "absent fields are untouched");
+        patched.GetProperty("order_index").GetInt32().Should().Be(1);
+        patched.GetProperty("updated_by").GetString().Should().Be("bob");
+        patched.GetProperty("created_by").GetString().Should().Be("alice");
+
+        var patchedScene = await bob.PatchAsync($"/api/v1/training/scenes/{scene.GetProperty("id")}", """{"visual":null,"scene_type":"Intro"}""");
+        patchedScene.GetProperty("visual").ValueKind.Should().Be(JsonValueKind.Null);
+        patchedScene.GetProperty("scene_type").GetString().Should().Be("Intro");
+        patchedScene.GetProperty("tip").GetString().Should().Be("Luz natural");
+        var whole = await alice.GetAsync(pair.GetProperty("id").GetGuid());
+        whole.GetProperty("updated_by").GetString().Should().Be("bob", "the pair's audit fields follow its parts");
+
+        (await bob.PatchAsync($"/api/v1/training/hooks/{hook.GetProperty("id")}", """{"scene_number":"one","visual":5}""", HttpStatusCode.UnprocessableEntity))
+            .GetProperty("details").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("scene_number", "visual");
+        await bob.PatchAsync($"/api/v1/training/hooks/{hook.GetProperty("id")}", "{}", HttpStatusCode.UnprocessableEntity);
+        await bob.PatchAsync($"/api/v1/training/scenes/{scene.GetProperty("id")}", $$"""{"timestamp":"{{new string('9', 60)}}"}""", HttpStatusCode.UnprocessableEntity);
+        await bob.PatchAsync($"/api/v1/training/hooks/{Guid.NewGuid()}", """{"tip":"x"}""", HttpStatusCode.NotFound);
+        await bob.PatchAsync($"/api/v1/training/scenes/{Guid.NewGuid()}", """{"tip":"x"}""", HttpStatusCode.NotFound);
+        await bob.PatchAsync($"/api/v1/training/scenes/{scene.GetProperty("id")}", "not json", HttpStatusCode.UnprocessableEntity);
+    }
+
+    [Fact]
+    public async Task ApproveRejectGetAndDelete()
+    {
+        var id = (await alice.CreateAsync(Pair($"pair-{Guid.NewGuid():N}"))).GetProperty("id").GetGuid();
+        (await bob.ApproveAsync(id)).GetProperty("updated_by").GetString().Should().Be("bob");
+        var approved = await alice.QueueAsync("?status=approved&size=100");
+        approved.GetProperty("data").EnumerateArray().Should().OnlyContain(p => p.GetProperty("status").GetString() == "APPROVED");
+        var rejected = await DatasetScenario.Expect(await alice.Http.PostAsync($"/api/v1/training/{id}/reject", null), HttpStatusCode.OK);
+        rejected.GetProperty("status").GetString().Should().Be("REJECTED");
+        var hookId = rejected.GetProperty("hook_variants")[0].GetProperty("id").GetGuid();
+
+        (await alice.Http.DeleteAsync($"/api/v1/training/{id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        await DatasetScenario.Expect(await alice.Http.GetAsync($"/api/v1/training/{id}"), HttpStatusCode.NotFound);
+        await alice.PatchAsync($"/api/v1/training/hooks/{hookId}", """{"tip":"x"}""", HttpStatusCode.NotFound);
+        await DatasetScenario.Expect(await alice.Http.DeleteAsync($"/api/v1/training/{id}"), HttpStatusCode.NotFound);
+        await DatasetScenario.Expect(await alice.Http.PostAsync($"/api/v1/training/{Guid.NewGuid()}/approve", null), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task ImportReportsEachBadLineAndKeepsTheGoodOnes()
+    {
+        var file = string.Join("\n",
+            SamplePairs.Lines[0],
+            "{not json",
+            "",
+            """{"messages": [{"role": "user", "content": "a"}, {"role": "system", "content": "b"}, {"role": "assistant", "content": "{}"}]}""",
+            """{"messages": [{"role": "system", "content": "a"}, {"role": "user", "content": "b"}, {"role": "assistant", "content": "{\"type\":\"video_script\",\"data\":{\"hooks\":[{\"hook_variant\":\"x\"}],\"script_body\":[]}}"}]}""",
+            """{"messages": [{"role": "system", "content": "a"}, {"role": "user", "content": "b"}, {"role": "assistant", "content": "plain text"}]}""") + "\r\n";
+        var report = await alice.ImportAsync(file, $"batch-{Guid.NewGuid():N}");
+        report.GetProperty("imported").GetInt32().Should().Be(1);
+        report.GetProperty("failed").GetInt32().Should().Be(4);
+        var errors = report.GetProperty("errors").EnumerateArray().ToList();
+        errors.Select(e => e.GetProperty("line").GetInt32()).Should().Equal(2, 4, 5, 6);
+        errors[1].GetProperty("error").GetString().Should().Contain("role 'system'");
+        errors[2].GetProperty("error").GetString().Should().Contain("hook_variant");
+        var pair = await alice.GetAsync(report.GetProperty("ids")[0].GetGuid());
+        pair.GetProperty("pair_id").GetString().Should().EndWith("-1");
+        pair.GetProperty("created_by").GetString().Should().Be("alice");
+
+        using var empty = new MultipartFormDataContent { { new ByteArrayContent([]), "file", "empty.jsonl" } };
+        await DatasetScenario.Expect(await alice.Http.PostAsync("/api/v1/training/import", empty), HttpStatusCode.UnprocessableEntity);
+        await DatasetScenario.Expect(await alice.Http.PostAsync("/api/v1/training/import", new StringContent("x", Encoding.UTF8, "text/csv")), HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task EveryRouteNeedsAUserAndApiKeysWork()
+    {
+        var anonymous = factory.CreateClient();
+        foreach (var (method, path) in new[] { ("GET", "/api/v1/training/queue"), ("GET", "/api/v1/training/export/jsonl"), ("POST", "/api/v1/training/import"),
+                     ("POST", "/api/v1/training"), ("PATCH", $"/api/v1/training/hooks/{Guid.NewGuid()}"), ("POST", "/api/v1/training/generate") })
+        {
+            var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
+            var body = await DatasetScenario.Expect(response, HttpStatusCode.Unauthorized);
+            body.TryGetProperty("error", out _).Should().BeTrue();
+        }
+        var key = await factory.CreateApiKeyAsync("carol");
+        var withKey = factory.CreateClient();
+        withKey.DefaultRequestHeaders.Add("X-API-Key", key.Key);
+        var created = await new TrainingPairClient(withKey).CreateAsync(Pair($"pair-{Guid.NewGuid():N}"));
+        created.GetProperty("created_by").GetString().Should().Be("carol");
+    }
+
+    [Fact]
+    public async Task GeneratingWithoutAProviderIs422()
+    {
+        var error = await DatasetScenario.Expect(await alice.Http.PostAsJsonAsync("/api/v1/training/generate", new { topics = new[] { "Resep kopi" } }),
+            HttpStatusCode.UnprocessableEntity);
+        error.GetProperty("details").GetProperty("provider").GetString().Should().Contain("ApiKey");
+        var invalid = await DatasetScenario.Expect(await alice.Http.PostAsJsonAsync("/api/v1/training/generate", new { topics = Array.Empty<string>() }),
+            HttpStatusCode.UnprocessableEntity);
+        invalid.GetProperty("details").TryGetProperty("topics", out _).Should().BeTrue();
+    }
+}
+
+public sealed class SqliteTrainingPairsTests(ForgeApiFactory factory) : TrainingPairsContract(factory), IClassFixture<ForgeApiFactory>;
+
+public sealed class PostgresTrainingPairsTests(PostgresForgeApiFactory factory) : TrainingPairsContract(factory), IClassFixture<PostgresForgeApiFactory>;
