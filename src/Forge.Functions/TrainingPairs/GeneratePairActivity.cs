@@ -26,7 +26,7 @@ public sealed class GeneratePairActivity(ForgeDbContext db, StructuredChatClient
     {
         var (plan, index) = context.GetInput<PairGenerationInput>();
         var pairId = TrainingPairGeneration.PairIdPrefix(context.RunId) + (index + 1).ToString(CultureInfo.InvariantCulture);
-        if (await db.TrainingPairs.AnyAsync(p => p.PairId == pairId, cancellationToken))
+        if (await db.TrainingPairs.OwnedBy(plan.UserId).AnyAsync(p => p.PairId == pairId, cancellationToken))
         {
             return;
         }

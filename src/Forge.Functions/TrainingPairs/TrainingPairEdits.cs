@@ -9,7 +9,8 @@ namespace Forge.Functions.TrainingPairs;
 
 /// <summary>
 /// Partial updates of a hook variant or a scene. The body is read as a JSON object rather than a record so an explicit
-/// <c>null</c> (clear the field) can be told from an absent field (keep it).
+/// <c>null</c> (clear the field) can be told from an absent field (keep it). Only the caller's pairs' hooks and scenes:
+/// another user's is a 404, like an unknown id.
 /// </summary>
 public static class TrainingPairEdits
 {
@@ -36,7 +37,9 @@ public static class TrainingPairEdits
         TimeProvider time, CancellationToken ct)
     {
         var changes = Check(body, HookFields);
-        var hook = await db.TrainingPairHookVariants.FirstOrDefaultAsync(h => h.Id == hook_variant_id, ct)
+        var owned = db.TrainingPairs.OwnedBy(user.UserId);
+        var hook = await db.TrainingPairHookVariants.Where(h => owned.Any(p => p.Id == h.TrainingPairId))
+            .FirstOrDefaultAsync(h => h.Id == hook_variant_id, ct)
             ?? throw new NotFoundException("Hook variant", hook_variant_id);
         await ApplyAsync(db, hook, changes, body, user, time, ct);
         return TypedResults.Ok(hook.ToResponse());
@@ -46,7 +49,9 @@ public static class TrainingPairEdits
         TimeProvider time, CancellationToken ct)
     {
         var changes = Check(body, SceneFields);
-        var scene = await db.TrainingPairScenes.FirstOrDefaultAsync(s => s.Id == scene_id, ct) ?? throw new NotFoundException("Scene", scene_id);
+        var owned = db.TrainingPairs.OwnedBy(user.UserId);
+        var scene = await db.TrainingPairScenes.Where(s => owned.Any(p => p.Id == s.TrainingPairId))
+            .FirstOrDefaultAsync(s => s.Id == scene_id, ct) ?? throw new NotFoundException("Scene", scene_id);
         await ApplyAsync(db, scene, changes, body, user, time, ct);
         return TypedResults.Ok(scene.ToResponse());
     }
@@ -62,7 +67,7 @@ public static class TrainingPairEdits
         target.UpdatedAt = now;
         target.UpdatedBy = user.UserId;
         // The pair changed too: its audit fields say so.
-        await db.TrainingPairs.Where(p => p.Id == target.TrainingPairId)
+        await db.TrainingPairs.OwnedBy(user.UserId).Where(p => p.Id == target.TrainingPairId)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.UpdatedAt, now).SetProperty(p => p.UpdatedBy, user.UserId), ct);
         await db.SaveChangesAsync(ct);
     }

@@ -107,16 +107,22 @@ public static class TrainingPairGeneration
             new GenerationResponse(run.Id, run.Status, provider, plan.Topics.Count, 0, [], null));
     }
 
-    public static async Task<Ok<GenerationResponse>> GetGeneration(Guid run_id, ForgeDbContext db, CancellationToken ct)
+    /// <summary>The caller's run only: another user's is a 404, like an unknown id.</summary>
+    public static async Task<Ok<GenerationResponse>> GetGeneration(Guid run_id, ForgeDbContext db, ICurrentUser user, CancellationToken ct)
     {
         var run = await db.EngineRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == run_id && r.Type == RunType, ct)
             ?? throw new NotFoundException("Generation", run_id);
-        var prefix = PairIdPrefix(run.Id);
-        var pairs = await db.TrainingPairs.Where(p => p.PairId.StartsWith(prefix)).OrderBy(p => p.CreatedAt).Select(p => p.Id).ToListAsync(ct);
-        // The request is the run's first work item; the engine keeps it.
+        // The request is the run's first work item; the engine keeps it, and it names the user the run works for.
         var payload = await db.EngineWorkItems.Where(w => w.RunId == run.Id && w.Activity == Plan).Select(w => w.Payload).FirstOrDefaultAsync(ct);
         var plan = payload is null ? null : JsonSerializer.Deserialize<PairGenerationPlan>(payload, PayloadJson);
-        return TypedResults.Ok(new GenerationResponse(run.Id, run.Status, plan?.Provider, plan?.Topics.Count ?? 0, pairs.Count, pairs, run.Error));
+        if (plan?.UserId != user.UserId)
+        {
+            throw new NotFoundException("Generation", run_id);
+        }
+        var prefix = PairIdPrefix(run.Id);
+        var pairs = await db.TrainingPairs.OwnedBy(user.UserId).Where(p => p.PairId.StartsWith(prefix)).OrderBy(p => p.CreatedAt).Select(p => p.Id)
+            .ToListAsync(ct);
+        return TypedResults.Ok(new GenerationResponse(run.Id, run.Status, plan.Provider, plan.Topics.Count, pairs.Count, pairs, run.Error));
     }
 
     private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);

@@ -16,18 +16,19 @@ public static class TrainingPairTransfer
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>
-    /// Streams the approved pairs, oldest first (an imported file's order), each written as it is read: the file is
+    /// Streams the caller's approved pairs, oldest first (an imported file's order), each written as it is read: the file is
     /// never held in memory whatever its size.
     /// </summary>
-    public static PushStreamHttpResult ExportJsonl(HttpContext context, ForgeDbContext db)
+    public static PushStreamHttpResult ExportJsonl(HttpContext context, ForgeDbContext db, ICurrentUser user)
     {
+        var userId = user.UserId;
         // Set here, not through the result's file name, which would add a filename* the seed does not show.
         context.Response.Headers.ContentDisposition = "attachment; filename=training.jsonl";
         return TypedResults.Stream(async stream =>
         {
             var ct = context.RequestAborted;
             await using var writer = new StreamWriter(stream, Utf8, bufferSize: 64 * 1024) { NewLine = "\n" };
-            var pairs = db.TrainingPairs.AsNoTracking()
+            var pairs = db.TrainingPairs.AsNoTracking().OwnedBy(userId)
                 .Where(p => p.Status == TrainingPairStatus.Approved)
                 .OrderBy(p => p.CreatedAt).ThenBy(p => p.Id)
                 .Include(p => p.HookVariants).Include(p => p.Scenes)
@@ -48,7 +49,8 @@ public static class TrainingPairTransfer
 
     /// <summary>
     /// A JSONL file as multipart <c>file</c>, or the raw body sent as <c>application/jsonl</c>. Valid lines become PENDING
-    /// pairs (<c>pair_id</c> is <c>{pair_id_prefix}-{line}</c>); every other line is reported with its number and problem.
+    /// pairs owned by the caller (<c>pair_id</c>, unique among the caller's pairs, is <c>{pair_id_prefix}-{line}</c>);
+    /// every other line is reported with its number and problem.
     /// </summary>
     public static async Task<Ok<ImportResponse>> ImportJsonl(HttpRequest request, ForgeDbContext db, ICurrentUser user, TimeProvider time,
         CancellationToken ct, string? pair_id_prefix = null)
@@ -73,7 +75,7 @@ public static class TrainingPairTransfer
         }
         var prefix = string.IsNullOrWhiteSpace(pair_id_prefix) ? $"import-{Guid.NewGuid():N}"[..17] : pair_id_prefix.Trim();
         new FieldRules().Length("pair_id_prefix", prefix, 1, TrainingPairRules.PairIdMax - 8).ThrowIfAny();
-        var taken = (await db.TrainingPairs.Where(p => p.PairId.StartsWith(prefix + "-")).Select(p => p.PairId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var taken = (await db.TrainingPairs.OwnedBy(userId).Where(p => p.PairId.StartsWith(prefix + "-")).Select(p => p.PairId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
         var now = time.GetUtcNow().UtcDateTime;
         var ids = new List<Guid>();

@@ -10,8 +10,9 @@ namespace Forge.Functions.TrainingPairs;
 
 /// <summary>
 /// Seed 000's video-script training pairs, and what it leaves out (create, import, review, get, delete, generation).
-/// Always authenticated (the fallback policy; not a seed-001 group). The queue is the team's: every user reviews every
-/// pair, and <c>created_by</c>/<c>updated_by</c> say who made and last changed each.
+/// Always authenticated (the fallback policy; not a seed-001 group). A pair belongs to the user who created it
+/// (<c>created_by</c>, the JWT <c>sub</c> or the API key's owner): every route sees only the caller's pairs, through
+/// <see cref="OwnedBy"/>, and another user's pair, hook or scene is a 404 like an unknown id.
 /// </summary>
 public static class TrainingPairsApi
 {
@@ -34,11 +35,15 @@ public static class TrainingPairsApi
         return routes;
     }
 
+    /// <summary>The pairs <paramref name="user"/> owns: the one place the routes restrict what a caller sees and changes.</summary>
+    public static IQueryable<TrainingPair> OwnedBy(this IQueryable<TrainingPair> pairs, string user) =>
+        pairs.Where(p => p.CreatedBy == user);
+
     /// <summary>Pairs with their nested lists; split so the three lists do not multiply each other's rows.</summary>
     public static IQueryable<TrainingPair> WithScript(this IQueryable<TrainingPair> pairs) =>
         pairs.Include(p => p.Hashtags).Include(p => p.HookVariants).Include(p => p.Scenes).AsSplitQuery();
 
-    public static async Task<Ok<QueueResponse>> GetQueue(ForgeDbContext db, CancellationToken ct, string? page = null, string? size = null, string? status = null)
+    public static async Task<Ok<QueueResponse>> GetQueue(ForgeDbContext db, ICurrentUser user, CancellationToken ct, string? page = null, string? size = null, string? status = null)
     {
         var pageNumber = QueryInt("page", page, 1, 1, int.MaxValue, "Must be an integer of at least 1");
         var pageSize = QueryInt("size", size, 10, 1, 100, "Must be an integer between 1 and 100");
@@ -47,7 +52,7 @@ public static class TrainingPairsApi
         {
             throw TrainingPairRules.BadRequest("status", $"Must be one of {string.Join(", ", TrainingPairStatus.All)}");
         }
-        var query = db.TrainingPairs.AsNoTracking();
+        var query = db.TrainingPairs.AsNoTracking().OwnedBy(user.UserId);
         if (statusFilter is not null)
         {
             query = query.Where(p => p.Status == statusFilter);
@@ -81,7 +86,7 @@ public static class TrainingPairsApi
         TrainingPairRules.CheckCreate(request, rules);
         rules.ThrowIfAny();
         var pairId = request.PairId!.Trim();
-        if (await db.TrainingPairs.AnyAsync(p => p.PairId == pairId, ct))
+        if (await db.TrainingPairs.OwnedBy(user.UserId).AnyAsync(p => p.PairId == pairId, ct))
         {
             throw new ConflictException($"A training pair with pair_id '{pairId}' already exists");
         }
@@ -106,7 +111,7 @@ public static class TrainingPairsApi
         {
             db.ChangeTracker.Clear();
             // Two creates of the same pair_id at once: the unique index let one through.
-            if (await db.TrainingPairs.AsNoTracking().AnyAsync(p => p.PairId == pairId, ct))
+            if (await db.TrainingPairs.AsNoTracking().OwnedBy(user.UserId).AnyAsync(p => p.PairId == pairId, ct))
             {
                 throw new ConflictException($"A training pair with pair_id '{pairId}' already exists");
             }
@@ -115,13 +120,13 @@ public static class TrainingPairsApi
         return TypedResults.Created($"/api/v1/training/{pair.Id}", pair.ToResponse());
     }
 
-    public static async Task<Ok<TrainingPairResponse>> GetPair(Guid training_pair_id, ForgeDbContext db, CancellationToken ct) =>
-        TypedResults.Ok((await LoadAsync(db, training_pair_id, ct)).ToResponse());
+    public static async Task<Ok<TrainingPairResponse>> GetPair(Guid training_pair_id, ForgeDbContext db, ICurrentUser user, CancellationToken ct) =>
+        TypedResults.Ok((await LoadAsync(db, user.UserId, training_pair_id, ct)).ToResponse());
 
-    public static async Task<NoContent> DeletePair(Guid training_pair_id, ForgeDbContext db, CancellationToken ct)
+    public static async Task<NoContent> DeletePair(Guid training_pair_id, ForgeDbContext db, ICurrentUser user, CancellationToken ct)
     {
         // The nested rows go with it (ON DELETE CASCADE).
-        var deleted = await db.TrainingPairs.Where(p => p.Id == training_pair_id).ExecuteDeleteAsync(ct);
+        var deleted = await db.TrainingPairs.OwnedBy(user.UserId).Where(p => p.Id == training_pair_id).ExecuteDeleteAsync(ct);
         return deleted == 0 ? throw new NotFoundException("Training pair", training_pair_id) : TypedResults.NoContent();
     }
 
@@ -133,7 +138,7 @@ public static class TrainingPairsApi
 
     private static async Task<Ok<TrainingPairResponse>> SetStatusAsync(Guid id, string status, ForgeDbContext db, ICurrentUser user, TimeProvider time, CancellationToken ct)
     {
-        var pair = await LoadAsync(db, id, ct, tracked: true);
+        var pair = await LoadAsync(db, user.UserId, id, ct, tracked: true);
         pair.Status = status;
         Touch(pair, user.UserId, time);
         await db.SaveChangesAsync(ct);
@@ -149,16 +154,17 @@ public static class TrainingPairsApi
         {
             throw TrainingPairRules.BadRequest("user_prompt", value is null ? "Field required" : "Must be a non-empty string");
         }
-        var pair = await LoadAsync(db, training_pair_id, ct, tracked: true);
+        var pair = await LoadAsync(db, user.UserId, training_pair_id, ct, tracked: true);
         pair.UserPrompt = text.GetValue<string>();
         Touch(pair, user.UserId, time);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(pair.ToResponse());
     }
 
-    public static async Task<TrainingPair> LoadAsync(ForgeDbContext db, Guid id, CancellationToken ct, bool tracked = false)
+    /// <summary>The caller's pair; another user's is not found, exactly like an unknown id.</summary>
+    public static async Task<TrainingPair> LoadAsync(ForgeDbContext db, string userId, Guid id, CancellationToken ct, bool tracked = false)
     {
-        var query = tracked ? db.TrainingPairs : db.TrainingPairs.AsNoTracking();
+        var query = (tracked ? db.TrainingPairs : db.TrainingPairs.AsNoTracking()).OwnedBy(userId);
         return await query.WithScript().FirstOrDefaultAsync(p => p.Id == id, ct) ?? throw new NotFoundException("Training pair", id);
     }
 

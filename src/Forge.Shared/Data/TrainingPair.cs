@@ -12,7 +12,10 @@ public static class TrainingPairStatus
     public static IReadOnlyList<string> All { get; } = [Pending, Approved, Rejected];
 }
 
-/// <summary>A video-script training pair (seed 000): prompts, attributes, and its hashtags, hook variants and scenes.</summary>
+/// <summary>
+/// A video-script training pair (seed 000): prompts, attributes, and its hashtags, hook variants and scenes. It belongs to
+/// <see cref="CreatedBy"/>: no other user sees or changes it.
+/// </summary>
 public sealed class TrainingPair
 {
     public Guid Id { get; set; }
@@ -91,10 +94,11 @@ internal sealed class TrainingPairConfiguration : IEntityTypeConfiguration<Train
         builder.HasMany(p => p.Hashtags).WithOne().HasForeignKey(h => h.TrainingPairId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(p => p.HookVariants).WithOne().HasForeignKey(h => h.TrainingPairId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(p => p.Scenes).WithOne().HasForeignKey(s => s.TrainingPairId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(p => p.PairId).IsUnique();
-        // The queue: newest first, optionally of one status; the export: approved ones oldest first.
-        builder.HasIndex(p => new { p.Status, p.CreatedAt });
-        builder.HasIndex(p => p.CreatedAt);
+        // A pair belongs to its creator: pair_id is unique per user, and every query is one user's.
+        builder.HasIndex(p => new { p.CreatedBy, p.PairId }).IsUnique();
+        // The queue: a user's newest first, optionally of one status; the export: a user's approved ones oldest first.
+        builder.HasIndex(p => new { p.CreatedBy, p.Status, p.CreatedAt });
+        builder.HasIndex(p => new { p.CreatedBy, p.CreatedAt });
     }
 }
 

@@ -89,6 +89,11 @@ public sealed class TrainingPairGenerationTests(PairGenerationForgeApiFactory fa
         pairs[0].GetProperty("hashtags")[0].GetProperty("name").GetString().Should().Be("#kopi");
         requests.Select(r => r.UserMessage).Should().Contain(m => m!.Contains("Pão de queijo") && m.Contains("Gen Z"));
         pairs.Select(p => p.GetProperty("user_prompt").GetString()).Should().BeEquivalentTo(requests.Select(r => r.UserMessage));
+
+        // The run and its pairs are alice's: bob is told neither exists.
+        var bob = factory.CreateAuthenticatedClient("bob");
+        await DatasetScenario.Expect(await bob.GetAsync($"/api/v1/training/generate/{run.GetProperty("run_id").GetGuid()}"), HttpStatusCode.NotFound);
+        await DatasetScenario.Expect(await bob.GetAsync($"/api/v1/training/{pairs[0].GetProperty("id").GetGuid()}"), HttpStatusCode.NotFound);
     }
 
     [Fact]

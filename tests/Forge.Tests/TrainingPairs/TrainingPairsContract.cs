@@ -40,22 +40,23 @@ public abstract class TrainingPairsContract(ForgeApiFactory factory)
     [Fact]
     public async Task ANewUserImportsTenPairsPagesEditsApprovesSixAndExportsChatFineTuningData()
     {
-        var report = await alice.ImportAsync(SamplePairs.Jsonl);
+        // A user of their own: the queue and the export are theirs alone, whatever the other tests do.
+        var dana = new TrainingPairClient(factory.CreateAuthenticatedClient($"dana-{Guid.NewGuid():N}"));
+        var report = await dana.ImportAsync(SamplePairs.Jsonl);
         report.GetProperty("imported").GetInt32().Should().Be(10, report.ToString());
         report.GetProperty("failed").GetInt32().Should().Be(0);
         var ids = report.GetProperty("ids").EnumerateArray().Select(i => i.GetGuid()).ToList();
 
         // Page through the queue of PENDING pairs, three at a time, newest first: the file's last line comes first.
-        var before = (await alice.QueueAsync("?status=PENDING&size=1")).GetProperty("paging").GetProperty("totalItems").GetInt32();
         var seen = new List<Guid>();
         for (var page = 1; page <= 4; page++)
         {
-            var queue = await alice.QueueAsync($"?page={page}&size=3&status=PENDING");
+            var queue = await dana.QueueAsync($"?page={page}&size=3&status=PENDING");
             var paging = queue.GetProperty("paging");
             paging.GetProperty("page").GetInt32().Should().Be(page);
             paging.GetProperty("size").GetInt32().Should().Be(3);
-            paging.GetProperty("totalItems").GetInt32().Should().Be(before);
-            paging.GetProperty("totalPages").GetInt32().Should().Be((before + 2) / 3);
+            paging.GetProperty("totalItems").GetInt32().Should().Be(10);
+            paging.GetProperty("totalPages").GetInt32().Should().Be(4);
             var data = queue.GetProperty("data").EnumerateArray().ToList();
             data.Should().HaveCountLessThanOrEqualTo(3);
             foreach (var pair in data)
@@ -65,36 +66,29 @@ public abstract class TrainingPairsContract(ForgeApiFactory factory)
             }
             seen.AddRange(data.Select(d => d.GetProperty("id").GetGuid()));
         }
-        seen.Take(10).Should().Equal(Enumerable.Reverse(ids), "newest first; the ten imported are the newest pending pairs");
+        seen.Should().Equal(Enumerable.Reverse(ids), "newest first: the user's ten imported pairs, nobody else's");
 
         // Edit a hook and a scene of the first imported pair.
-        var first = await alice.GetAsync(ids[0]);
+        var first = await dana.GetAsync(ids[0]);
         var hookId = first.GetProperty("hook_variants")[0].GetProperty("id").GetGuid();
         var sceneId = first.GetProperty("scenes")[1].GetProperty("id").GetGuid();
-        var hook = await bob.PatchAsync($"/api/v1/training/hooks/{hookId}", """{"voiceover":"Ninguém te contou isso! 🤫","tip":null}""");
+        var hook = await dana.PatchAsync($"/api/v1/training/hooks/{hookId}", """{"voiceover":"Ninguém te contou isso! 🤫","tip":null}""");
         hook.GetProperty("voiceover").GetString().Should().Be("Ninguém te contou isso! 🤫");
-        hook.GetProperty("updated_by").GetString().Should().Be("bob");
-        var scene = await bob.PatchAsync($"/api/v1/training/scenes/{sceneId}", """{"timestamp":"30-50s"}""");
+        var scene = await dana.PatchAsync($"/api/v1/training/scenes/{sceneId}", """{"timestamp":"30-50s"}""");
         scene.GetProperty("timestamp").GetString().Should().Be("30-50s");
 
-        // Other tests may have exported pairs already: what this user adds is the difference.
-        var earlier = (await alice.ExportAsync()).Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        (await dana.ExportAsync()).Body.Should().BeEmpty("nothing is approved yet");
         foreach (var id in ids.Take(6))
         {
-            (await alice.ApproveAsync(id)).GetProperty("status").GetString().Should().Be("APPROVED");
+            (await dana.ApproveAsync(id)).GetProperty("status").GetString().Should().Be("APPROVED");
         }
 
-        var (response, body) = await alice.ExportAsync();
+        var (response, body) = await dana.ExportAsync();
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/jsonl");
         response.Content.Headers.ContentDisposition!.ToString().Should().Be("attachment; filename=training.jsonl");
-        var all = body.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
         body.Should().EndWith("\n");
-        var lines = all.ToList();
-        foreach (var line in earlier)
-        {
-            lines.Remove(line);
-        }
+        var lines = body.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
         lines.Should().HaveCount(6, "six pairs were approved");
         // Loaded as chat fine-tuning data: three messages with the roles in order, the assistant's a video script.
         foreach (var line in lines)
@@ -196,14 +190,14 @@ public abstract class TrainingPairsContract(ForgeApiFactory factory)
     {
         var id = (await alice.CreateAsync(Pair($"pair-{Guid.NewGuid():N}"))).GetProperty("id").GetGuid();
         var path = $"/api/v1/training/{id}/user-prompt";
-        (await bob.PatchAsync(path, "{}", HttpStatusCode.BadRequest)).GetProperty("details").GetProperty("user_prompt").GetString().Should().Be("Field required");
-        (await bob.PatchAsync(path, """{"user_prompt":"   "}""", HttpStatusCode.BadRequest)).GetProperty("details").TryGetProperty("user_prompt", out _).Should().BeTrue();
-        (await bob.PatchAsync(path, """{"user_prompt":42}""", HttpStatusCode.BadRequest)).GetProperty("details").TryGetProperty("user_prompt", out _).Should().BeTrue();
-        await bob.PatchAsync($"/api/v1/training/{Guid.NewGuid()}/user-prompt", """{"user_prompt":"x"}""", HttpStatusCode.NotFound);
+        (await alice.PatchAsync(path, "{}", HttpStatusCode.BadRequest)).GetProperty("details").GetProperty("user_prompt").GetString().Should().Be("Field required");
+        (await alice.PatchAsync(path, """{"user_prompt":"   "}""", HttpStatusCode.BadRequest)).GetProperty("details").TryGetProperty("user_prompt", out _).Should().BeTrue();
+        (await alice.PatchAsync(path, """{"user_prompt":42}""", HttpStatusCode.BadRequest)).GetProperty("details").TryGetProperty("user_prompt", out _).Should().BeTrue();
+        await alice.PatchAsync($"/api/v1/training/{Guid.NewGuid()}/user-prompt", """{"user_prompt":"x"}""", HttpStatusCode.NotFound);
 
-        var updated = await bob.PatchAsync(path, """{"user_prompt":"Prompt baru dari user"}""");
+        var updated = await alice.PatchAsync(path, """{"user_prompt":"Prompt baru dari user"}""");
         updated.GetProperty("user_prompt").GetString().Should().Be("Prompt baru dari user");
-        updated.GetProperty("updated_by").GetString().Should().Be("bob");
+        updated.GetProperty("updated_by").GetString().Should().Be("alice");
         updated.GetProperty("created_by").GetString().Should().Be("alice");
         updated.GetProperty("scenes").GetArrayLength().Should().Be(2, "the whole pair comes back");
     }
@@ -215,35 +209,36 @@ public abstract class TrainingPairsContract(ForgeApiFactory factory)
         var hook = pair.GetProperty("hook_variants")[0];
         var scene = pair.GetProperty("scenes")[0];
 
-        var patched = await bob.PatchAsync($"/api/v1/training/hooks/{hook.GetProperty("id")}", """{"tip":null,"hook_variant":7}""");
+        var patched = await alice.PatchAsync($"/api/v1/training/hooks/{hook.GetProperty("id")}", """{"tip":null,"hook_variant":7}""");
         patched.GetProperty("tip").ValueKind.Should().Be(JsonValueKind.Null);
         patched.GetProperty("hook_variant").GetInt32().Should().Be(7);
         patched.GetProperty("voiceover").GetString().Should().Be("Primeiro gancho", "absent fields are untouched");
         patched.GetProperty("order_index").GetInt32().Should().Be(1);
-        patched.GetProperty("updated_by").GetString().Should().Be("bob");
-        patched.GetProperty("created_by").GetString().Should().Be("alice");
+        patched.GetProperty("updated_by").GetString().Should().Be("alice");
+        patched.GetProperty("updated_at").GetDateTime().Should().BeAfter(hook.GetProperty("updated_at").GetDateTime());
 
-        var patchedScene = await bob.PatchAsync($"/api/v1/training/scenes/{scene.GetProperty("id")}", """{"visual":null,"scene_type":"Intro"}""");
+        var patchedScene = await alice.PatchAsync($"/api/v1/training/scenes/{scene.GetProperty("id")}", """{"visual":null,"scene_type":"Intro"}""");
         patchedScene.GetProperty("visual").ValueKind.Should().Be(JsonValueKind.Null);
         patchedScene.GetProperty("scene_type").GetString().Should().Be("Intro");
         patchedScene.GetProperty("tip").GetString().Should().Be("Luz natural");
         var whole = await alice.GetAsync(pair.GetProperty("id").GetGuid());
-        whole.GetProperty("updated_by").GetString().Should().Be("bob", "the pair's audit fields follow its parts");
+        whole.GetProperty("updated_at").GetDateTime().Should().BeCloseTo(patchedScene.GetProperty("updated_at").GetDateTime(), TimeSpan.FromMilliseconds(1),
+            "the pair's audit fields follow its parts");
 
-        (await bob.PatchAsync($"/api/v1/training/hooks/{hook.GetProperty("id")}", """{"scene_number":"one","visual":5}""", HttpStatusCode.UnprocessableEntity))
+        (await alice.PatchAsync($"/api/v1/training/hooks/{hook.GetProperty("id")}", """{"scene_number":"one","visual":5}""", HttpStatusCode.UnprocessableEntity))
             .GetProperty("details").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("scene_number", "visual");
-        await bob.PatchAsync($"/api/v1/training/hooks/{hook.GetProperty("id")}", "{}", HttpStatusCode.UnprocessableEntity);
-        await bob.PatchAsync($"/api/v1/training/scenes/{scene.GetProperty("id")}", $$"""{"timestamp":"{{new string('9', 60)}}"}""", HttpStatusCode.UnprocessableEntity);
-        await bob.PatchAsync($"/api/v1/training/hooks/{Guid.NewGuid()}", """{"tip":"x"}""", HttpStatusCode.NotFound);
-        await bob.PatchAsync($"/api/v1/training/scenes/{Guid.NewGuid()}", """{"tip":"x"}""", HttpStatusCode.NotFound);
-        await bob.PatchAsync($"/api/v1/training/scenes/{scene.GetProperty("id")}", "not json", HttpStatusCode.UnprocessableEntity);
+        await alice.PatchAsync($"/api/v1/training/hooks/{hook.GetProperty("id")}", "{}", HttpStatusCode.UnprocessableEntity);
+        await alice.PatchAsync($"/api/v1/training/scenes/{scene.GetProperty("id")}", $$"""{"timestamp":"{{new string('9', 60)}}"}""", HttpStatusCode.UnprocessableEntity);
+        await alice.PatchAsync($"/api/v1/training/hooks/{Guid.NewGuid()}", """{"tip":"x"}""", HttpStatusCode.NotFound);
+        await alice.PatchAsync($"/api/v1/training/scenes/{Guid.NewGuid()}", """{"tip":"x"}""", HttpStatusCode.NotFound);
+        await alice.PatchAsync($"/api/v1/training/scenes/{scene.GetProperty("id")}", "not json", HttpStatusCode.UnprocessableEntity);
     }
 
     [Fact]
     public async Task ApproveRejectGetAndDelete()
     {
         var id = (await alice.CreateAsync(Pair($"pair-{Guid.NewGuid():N}"))).GetProperty("id").GetGuid();
-        (await bob.ApproveAsync(id)).GetProperty("updated_by").GetString().Should().Be("bob");
+        (await alice.ApproveAsync(id)).GetProperty("status").GetString().Should().Be("APPROVED");
         var approved = await alice.QueueAsync("?status=approved&size=100");
         approved.GetProperty("data").EnumerateArray().Should().OnlyContain(p => p.GetProperty("status").GetString() == "APPROVED");
         var rejected = await DatasetScenario.Expect(await alice.Http.PostAsync($"/api/v1/training/{id}/reject", null), HttpStatusCode.OK);
@@ -299,6 +294,75 @@ public abstract class TrainingPairsContract(ForgeApiFactory factory)
         withKey.DefaultRequestHeaders.Add("X-API-Key", key.Key);
         var created = await new TrainingPairClient(withKey).CreateAsync(Pair($"pair-{Guid.NewGuid():N}"));
         created.GetProperty("created_by").GetString().Should().Be("carol");
+    }
+
+    [Fact]
+    public async Task AlicesPairsAreInvisibleToBobInTheQueueGetAndExport()
+    {
+        // Users of their own, so the counts are exact.
+        var ann = new TrainingPairClient(factory.CreateAuthenticatedClient($"ann-{Guid.NewGuid():N}"));
+        var ben = new TrainingPairClient(factory.CreateAuthenticatedClient($"ben-{Guid.NewGuid():N}"));
+        var approved = (await ann.CreateAsync(Pair())).GetProperty("id").GetGuid();
+        var pending = (await ann.CreateAsync(Pair())).GetProperty("id").GetGuid();
+        await ann.ApproveAsync(approved);
+        var bens = (await ben.CreateAsync(Pair())).GetProperty("id").GetGuid();
+
+        var queue = await ben.QueueAsync("?size=100");
+        queue.GetProperty("data").EnumerateArray().Select(p => p.GetProperty("id").GetGuid()).Should().Equal(bens);
+        queue.GetProperty("paging").GetProperty("totalItems").GetInt32().Should().Be(1);
+        queue.GetProperty("paging").GetProperty("totalPages").GetInt32().Should().Be(1);
+        (await ben.QueueAsync("?status=APPROVED")).GetProperty("paging").GetProperty("totalItems").GetInt32().Should().Be(0);
+        var annsQueue = await ann.QueueAsync();
+        annsQueue.GetProperty("data").EnumerateArray().Select(p => p.GetProperty("id").GetGuid()).Should().Equal(pending, approved);
+        annsQueue.GetProperty("paging").GetProperty("totalItems").GetInt32().Should().Be(2);
+
+        var unknownId = Guid.NewGuid();
+        var hidden = await DatasetScenario.Expect(await ben.Http.GetAsync($"/api/v1/training/{approved}"), HttpStatusCode.NotFound);
+        var unknown = await DatasetScenario.Expect(await ben.Http.GetAsync($"/api/v1/training/{unknownId}"), HttpStatusCode.NotFound);
+        hidden.GetProperty("error").GetString().Should().Be(unknown.GetProperty("error").GetString()!.Replace(unknownId.ToString(), approved.ToString()),
+            "another user's pair is answered exactly like an unknown one");
+        hidden.GetProperty("details").ToString().Should().Be(unknown.GetProperty("details").ToString());
+
+        (await ben.ExportAsync()).Body.Should().BeEmpty("ben approved nothing; ann's approved pair is hers");
+        (await ann.ExportAsync()).Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task BobsEditsApprovalsAndDeletesOfAlicesPairAre404AndChangeNothing()
+    {
+        var created = await alice.CreateAsync(Pair());
+        var id = created.GetProperty("id").GetGuid();
+        var hookId = created.GetProperty("hook_variants")[0].GetProperty("id").GetGuid();
+        var sceneId = created.GetProperty("scenes")[0].GetProperty("id").GetGuid();
+        var before = (await alice.GetAsync(id)).ToString();
+
+        await bob.PatchAsync($"/api/v1/training/{id}/user-prompt", """{"user_prompt":"Punya bob"}""", HttpStatusCode.NotFound);
+        await bob.PatchAsync($"/api/v1/training/hooks/{hookId}", """{"voiceover":"Punya bob"}""", HttpStatusCode.NotFound);
+        await bob.PatchAsync($"/api/v1/training/scenes/{sceneId}", """{"voiceover":"Punya bob"}""", HttpStatusCode.NotFound);
+        await DatasetScenario.Expect(await bob.Http.PostAsync($"/api/v1/training/{id}/approve", null), HttpStatusCode.NotFound);
+        await DatasetScenario.Expect(await bob.Http.PostAsync($"/api/v1/training/{id}/reject", null), HttpStatusCode.NotFound);
+        await DatasetScenario.Expect(await bob.Http.DeleteAsync($"/api/v1/training/{id}"), HttpStatusCode.NotFound);
+
+        (await alice.GetAsync(id)).ToString().Should().Be(before, "nothing bob sent reached alice's pair, its hooks or its scenes");
+    }
+
+    [Fact]
+    public async Task TwoUsersMayUseTheSamePairIdButOneUserOnlyOnce()
+    {
+        var pairId = $"shared-{Guid.NewGuid():N}";
+        var alices = await alice.CreateAsync(Pair(pairId));
+        var bobs = await bob.CreateAsync(Pair(pairId));
+        bobs.GetProperty("id").GetGuid().Should().NotBe(alices.GetProperty("id").GetGuid());
+        bobs.GetProperty("created_by").GetString().Should().Be("bob");
+        (await bob.CreateAsync(Pair(pairId), HttpStatusCode.Conflict)).GetProperty("error").GetString().Should().Contain("already exists");
+
+        // Imports name their pairs {prefix}-{line}: the same prefix is free for each user once.
+        var prefix = $"batch-{Guid.NewGuid():N}";
+        (await alice.ImportAsync(SamplePairs.Lines[0], prefix)).GetProperty("imported").GetInt32().Should().Be(1);
+        var bobsImport = await bob.ImportAsync(SamplePairs.Lines[0], prefix);
+        bobsImport.GetProperty("imported").GetInt32().Should().Be(1, bobsImport.ToString());
+        (await bob.GetAsync(bobsImport.GetProperty("ids")[0].GetGuid())).GetProperty("created_by").GetString().Should().Be("bob");
+        (await bob.ImportAsync(SamplePairs.Lines[0], prefix)).GetProperty("failed").GetInt32().Should().Be(1);
     }
 
     [Fact]

@@ -95,13 +95,13 @@ CREATE INDEX ix_training_pair_hook_variants_training_pair_id ON training_pair_ho
 CREATE INDEX ix_training_pair_scenes_training_pair_id ON training_pair_scenes (training_pair_id);
 """);
         migrationBuilder.Sql("""
-CREATE INDEX ix_training_pairs_created_at ON training_pairs (created_at);
+CREATE INDEX ix_training_pairs_created_by_created_at ON training_pairs (created_by, created_at);
 """);
         migrationBuilder.Sql("""
-CREATE UNIQUE INDEX ix_training_pairs_pair_id ON training_pairs (pair_id);
+CREATE UNIQUE INDEX ix_training_pairs_created_by_pair_id ON training_pairs (created_by, pair_id);
 """);
         migrationBuilder.Sql("""
-CREATE INDEX ix_training_pairs_status_created_at ON training_pairs (status, created_at);
+CREATE INDEX ix_training_pairs_created_by_status_created_at ON training_pairs (created_by, status, created_at);
 """);
     }
 
