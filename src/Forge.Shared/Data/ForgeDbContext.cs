@@ -27,6 +27,10 @@ public abstract class ForgeDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<TrainingModel> Models => Set<TrainingModel>();
     public DbSet<TrainingJob> TrainingJobs => Set<TrainingJob>();
     public DbSet<TrainingJobEvent> TrainingJobEvents => Set<TrainingJobEvent>();
+    public DbSet<TrainingPair> TrainingPairs => Set<TrainingPair>();
+    public DbSet<TrainingPairHashtag> TrainingPairHashtags => Set<TrainingPairHashtag>();
+    public DbSet<TrainingPairHookVariant> TrainingPairHookVariants => Set<TrainingPairHookVariant>();
+    public DbSet<TrainingPairScene> TrainingPairScenes => Set<TrainingPairScene>();
 
     public abstract DatabaseProvider Provider { get; }
 
