@@ -3,7 +3,7 @@ using Forge.Bench;
 // dotnet run -c Release --project bench/Forge.Bench -- engine [--items N] [--providers sqlite,postgres]
 // dotnet run -c Release --project bench/Forge.Bench -- ingestion [--mb 50] [--pages 300]
 // dotnet run -c Release --project bench/Forge.Bench -- export [--items 100000]
-// dotnet run -c Release --project bench/Forge.Bench -- generation [--items 800] [--batch-size 10] [--latency-ms 100] [--Forge:Engine:Concurrency=16 ...]
+// dotnet run -c Release --project bench/Forge.Bench -- generation [--items 2400] [--batch-size 10] [--latency-ms 100] [--Forge:Engine:Concurrency=16 ...]
 // dotnet run -c Release --project bench/Forge.Bench -- training [--jobs 200] [--poll-ms 1000] [--step-seconds 0.5] [--providers sqlite,postgres]
 // dotnet run -c Release --project bench/Forge.Bench -- fake-llm [--port 5055] [--latency-ms 0]
 var command = args.FirstOrDefault() ?? "engine";
@@ -17,7 +17,7 @@ switch (command)
     case "export":
         return await ExportBenchmark.RunAsync(ArgValue(args, "--items", 100_000));
     case "generation":
-        return await GenerationBenchmark.RunAsync(ArgValue(args, "--items", 800), ArgValue(args, "--batch-size", 10), ArgValue(args, "--latency-ms", 100), ForgeSettings(args));
+        return await GenerationBenchmark.RunAsync(ArgValue(args, "--items", 2400), ArgValue(args, "--batch-size", 10), ArgValue(args, "--latency-ms", 100), ForgeSettings(args));
     case "training":
         return await TrainingBenchmark.RunAsync(ArgValue(args, "--jobs", 200), ArgValue(args, "--poll-ms", 1000),
             double.TryParse(ArgText(args, "--step-seconds"), System.Globalization.CultureInfo.InvariantCulture, out var step) ? step : 0.5,
