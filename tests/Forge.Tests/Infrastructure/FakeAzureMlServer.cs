@@ -6,13 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Azure.Core.Pipeline;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Forge.Tests.Infrastructure;
 
@@ -29,15 +23,17 @@ public sealed partial class FakeAzureMlServer : IAsyncDisposable
     public const string ClientId = "forge-training";
     public const string ClientSecret = "s3cret-for-tests";
 
-    private readonly WebApplication _app;
-    private readonly X509Certificate2 _certificate;
+    private readonly X509Certificate2 _certificate = CreateCertificate();
     private readonly ConcurrentDictionary<string, FakeAzureMlJob> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FakeArmRequest> _requests = new();
     private readonly ConcurrentQueue<FakeArmRequest> _tokenRequests = new();
     private readonly ConcurrentQueue<FakeArmFailure> _failures = new();
     private readonly ConcurrentDictionary<string, byte> _tokens = new();
+    private FakeHttpHost _host = null!;
 
-    private FakeAzureMlServer(WebApplication app, X509Certificate2 certificate) => (_app, _certificate) = (app, certificate);
+    private FakeAzureMlServer()
+    {
+    }
 
     /// <summary><c>https://127.0.0.1:PORT</c>: both the ARM endpoint and the authority host.</summary>
     public Uri BaseUrl { get; private set; } = null!;
@@ -53,15 +49,9 @@ public sealed partial class FakeAzureMlServer : IAsyncDisposable
 
     public static async Task<FakeAzureMlServer> StartAsync()
     {
-        var certificate = CreateCertificate();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
-        var app = builder.Build();
-        var server = new FakeAzureMlServer(app, certificate);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        server.BaseUrl = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var server = new FakeAzureMlServer();
+        server._host = await FakeHttpHost.StartAsync(server.HandleAsync, certificate: server._certificate);
+        server.BaseUrl = server._host.Address;
         return server;
     }
 
@@ -101,9 +91,7 @@ public sealed partial class FakeAzureMlServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(timeout.Token);
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
         _certificate.Dispose();
     }
 

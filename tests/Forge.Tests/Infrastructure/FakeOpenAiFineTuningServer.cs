@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Forge.Tests.Infrastructure;
 
@@ -22,14 +16,17 @@ public sealed class FakeOpenAiFineTuningServer : IAsyncDisposable
 {
     public const string ApiKey = "sk-fine-tuning-test";
 
-    private readonly WebApplication app;
     private readonly ConcurrentQueue<FakeTrainingRequest> requests = new();
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeTrainingFailure>> failures = new();
+    private readonly FakeTrainingFailures failures = new(Error);
     private readonly List<FakeTrainingFile> files = [];
     private readonly List<FakeOpenAiJob> jobs = [];
     private readonly Lock gate = new();
 
-    private FakeOpenAiFineTuningServer(WebApplication app) => this.app = app;
+    private FakeHttpHost host = null!;
+
+    private FakeOpenAiFineTuningServer()
+    {
+    }
 
     /// <summary>The API root to configure as BaseUrl: <c>http://127.0.0.1:PORT/v1</c>.</summary>
     public Uri BaseUrl { get; private set; } = null!;
@@ -48,20 +45,14 @@ public sealed class FakeOpenAiFineTuningServer : IAsyncDisposable
 
     public static async Task<FakeOpenAiFineTuningServer> StartAsync(int port = 0)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var server = new FakeOpenAiFineTuningServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(address.TrimEnd('/') + "/v1");
+        var server = new FakeOpenAiFineTuningServer();
+        server.host = await FakeHttpHost.StartAsync(server.HandleAsync, port);
+        server.BaseUrl = server.host.Under("/v1");
         return server;
     }
 
     /// <summary>The next request to <paramref name="route"/> (a <see cref="FakeOpenAiRoute"/>) gets <paramref name="failure"/>.</summary>
-    public void FailNext(string route, FakeTrainingFailure failure) => failures.GetOrAdd(route, _ => new()).Enqueue(failure);
+    public void FailNext(string route, FakeTrainingFailure failure) => failures.Add(route, failure);
 
     /// <summary>A job someone else made on the same account, with its own metadata.</summary>
     public FakeOpenAiJob AddJob(JsonObject metadata, string status = "succeeded")
@@ -74,12 +65,7 @@ public sealed class FakeOpenAiFineTuningServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await app.StopAsync(timeout.Token);
-        await app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -87,23 +73,11 @@ public sealed class FakeOpenAiFineTuningServer : IAsyncDisposable
         requests.Enqueue(request);
         if (context.Request.Headers.Authorization != $"Bearer {ApiKey}")
         {
-            await WriteAsync(context, 401, Error("Incorrect API key provided: sk-wrong. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_api_key"));
+            await FakeHttpHost.WriteJsonAsync(context, 401, Error("Incorrect API key provided: sk-wrong. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_api_key"));
             return;
         }
         var (route, id) = Route(context.Request.Method, request.Path);
-        var failure = failures.TryGetValue(route, out var queue) && queue.TryDequeue(out var next) ? next : null;
-        if (failure is { AfterHandling: false })
-        {
-            await FailAsync(context, failure);
-            return;
-        }
-        var (status, body) = Handle(route, id, request);
-        if (failure is not null)
-        {
-            await FailAsync(context, failure);
-            return;
-        }
-        await WriteAsync(context, status, body);
+        await failures.RespondAsync(context, route, () => Handle(route, id, request));
     }
 
     private (int Status, JsonObject Body) Handle(string route, string? id, FakeTrainingRequest request)
@@ -188,29 +162,8 @@ public sealed class FakeOpenAiFineTuningServer : IAsyncDisposable
         ["created_at"] = 1732269600, ["expires_at"] = null, ["status"] = "processed", ["status_details"] = null,
     };
 
-    private static async Task FailAsync(HttpContext context, FakeTrainingFailure failure)
-    {
-        if (failure.Abort)
-        {
-            context.Abort();
-            return;
-        }
-        if (failure.RetryAfterSeconds is { } seconds)
-        {
-            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        }
-        await WriteAsync(context, failure.Status, Error(failure.Message, failure.Code));
-    }
-
     private static JsonObject Error(string message, string code) =>
         new() { ["error"] = new JsonObject { ["message"] = message, ["type"] = "invalid_request_error", ["param"] = null, ["code"] = code } };
-
-    private static async Task WriteAsync(HttpContext context, int status, JsonObject body)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString());
-    }
 }
 
 public static class FakeOpenAiRoute
@@ -223,26 +176,6 @@ public static class FakeOpenAiRoute
     public const string Events = "events";
     public const string Checkpoints = "checkpoints";
     public const string Cancel = "cancel";
-}
-
-/// <summary>How a fake training provider fails one request; <see cref="AfterHandling"/> acts on the request first, then fails the answer.</summary>
-public sealed record FakeTrainingFailure(int Status, string Message, string Code = "server_error")
-{
-    public int? RetryAfterSeconds { get; init; }
-
-    public bool Abort { get; init; }
-
-    public bool AfterHandling { get; init; }
-
-    public static FakeTrainingFailure RateLimited(int retryAfterSeconds) =>
-        new(429, "You have exceeded the rate limit of 60 requests per minute", "rate_limit_exceeded") { RetryAfterSeconds = retryAfterSeconds };
-
-    public static FakeTrainingFailure ServerError() => new(500, "Internal server error");
-
-    public static FakeTrainingFailure BadRequest(string message) => new(400, message, "invalid_request_error");
-
-    /// <summary>The server does what was asked, then the connection drops: the caller never learns the outcome.</summary>
-    public static FakeTrainingFailure LostAnswer() => new(0, "") { Abort = true, AfterHandling = true };
 }
 
 /// <summary>One step of an OpenAI job's life: its status, and the events, checkpoints or error it adds.</summary>

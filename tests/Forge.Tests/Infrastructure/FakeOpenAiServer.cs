@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Forge.Tests.Infrastructure;
 
@@ -17,15 +11,17 @@ namespace Forge.Tests.Infrastructure;
 /// </summary>
 public sealed class FakeOpenAiServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
     private readonly ConcurrentQueue<FakeChatReply> script = new();
     private readonly ConcurrentQueue<FakeChatRequest> requests = new();
     private readonly CancellationTokenSource stopping = new();
     private int inFlight;
     private int maxInFlight;
     private long ids;
+    private FakeHttpHost host = null!;
 
-    private FakeOpenAiServer(WebApplication app) => this.app = app;
+    private FakeOpenAiServer()
+    {
+    }
 
     /// <summary>The API root to configure as a provider's BaseUrl: <c>http://127.0.0.1:PORT/v1</c>.</summary>
     public Uri BaseUrl { get; private set; } = null!;
@@ -49,15 +45,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <param name="port">0 for any free port (tests); a fixed one for trying Forge by hand.</param>
     public static async Task<FakeOpenAiServer> StartAsync(int port = 0)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var server = new FakeOpenAiServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(address.TrimEnd('/') + "/v1");
+        var server = new FakeOpenAiServer();
+        server.host = await FakeHttpHost.StartAsync(server.HandleAsync, port);
+        server.BaseUrl = server.host.Under("/v1");
         return server;
     }
 
@@ -73,9 +63,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await stopping.CancelAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await app.StopAsync(timeout.Token);
-        await app.DisposeAsync();
+        await host.DisposeAsync();
         stopping.Dispose();
     }
 
@@ -179,12 +167,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private static JsonObject Error(string message, string type, string? code) =>
         new() { ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = null, ["code"] = code } };
 
-    private static async Task WriteAsync(HttpContext context, int status, JsonObject body, CancellationToken cancellationToken)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString(), cancellationToken);
-    }
+    private static Task WriteAsync(HttpContext context, int status, JsonObject body, CancellationToken cancellationToken) =>
+        FakeHttpHost.WriteJsonAsync(context, status, body, cancellationToken);
 
     // Roughly four characters a token, as OpenAI's rule of thumb; tests only need stable, non-zero counts.
     private static int Tokens(string? text) => text is null ? 0 : Math.Max(1, text.Length / 4);

@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Forge.Tests.Infrastructure;
 
@@ -21,15 +15,17 @@ public sealed class FakeTogetherServer : IAsyncDisposable
 {
     public const string ApiKey = "together-test-key";
 
-    private readonly WebApplication app;
     private readonly ConcurrentQueue<FakeTrainingRequest> requests = new();
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeTrainingFailure>> failures = new();
+    private readonly FakeTrainingFailures failures = new(Error);
     private readonly List<FakeTrainingFile> files = [];
     private readonly List<FakeTogetherJob> jobs = [];
     private readonly Lock gate = new();
+    private FakeHttpHost host = null!;
     private long ids;
 
-    private FakeTogetherServer(WebApplication app) => this.app = app;
+    private FakeTogetherServer()
+    {
+    }
 
     /// <summary>The API root to configure as BaseUrl: <c>http://127.0.0.1:PORT/v1</c>.</summary>
     public Uri BaseUrl { get; private set; } = null!;
@@ -48,20 +44,14 @@ public sealed class FakeTogetherServer : IAsyncDisposable
 
     public static async Task<FakeTogetherServer> StartAsync(int port = 0)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var server = new FakeTogetherServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(address.TrimEnd('/') + "/v1");
+        var server = new FakeTogetherServer();
+        server.host = await FakeHttpHost.StartAsync(server.HandleAsync, port);
+        server.BaseUrl = server.host.Under("/v1");
         return server;
     }
 
     /// <summary>The next request to <paramref name="route"/> (a <see cref="FakeTogetherRoute"/>) gets <paramref name="failure"/>.</summary>
-    public void FailNext(string route, FakeTrainingFailure failure) => failures.GetOrAdd(route, _ => new()).Enqueue(failure);
+    public void FailNext(string route, FakeTrainingFailure failure) => failures.Add(route, failure);
 
     /// <summary>A job someone else made on the same account, to show it is never taken for ours.</summary>
     public FakeTogetherJob AddJob(string suffix, string status = "completed")
@@ -77,12 +67,7 @@ public sealed class FakeTogetherServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await app.StopAsync(timeout.Token);
-        await app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -91,23 +76,11 @@ public sealed class FakeTogetherServer : IAsyncDisposable
         requests.Enqueue(request);
         if (context.Request.Headers.Authorization != $"Bearer {ApiKey}")
         {
-            await WriteAsync(context, 401, Error("Invalid API key provided. You can find your API key at https://api.together.xyz/settings/api-keys.", "invalid_api_key"));
+            await FakeHttpHost.WriteJsonAsync(context, 401, Error("Invalid API key provided. You can find your API key at https://api.together.xyz/settings/api-keys.", "invalid_api_key"));
             return;
         }
         var (route, id) = Route(context.Request.Method, path);
-        var failure = failures.TryGetValue(route, out var queue) && queue.TryDequeue(out var next) ? next : null;
-        if (failure is { AfterHandling: false })
-        {
-            await FailAsync(context, failure);
-            return;
-        }
-        var (status, body) = Handle(route, id, request);
-        if (failure is not null)
-        {
-            await FailAsync(context, failure);
-            return;
-        }
-        await WriteAsync(context, status, body);
+        await failures.RespondAsync(context, route, () => Handle(route, id, request));
     }
 
     private (int Status, JsonObject Body) Handle(string route, string? id, FakeTrainingRequest request)
@@ -172,31 +145,9 @@ public sealed class FakeTogetherServer : IAsyncDisposable
         };
     }
 
-    private static async Task FailAsync(HttpContext context, FakeTrainingFailure failure)
-    {
-        if (failure.Abort)
-        {
-            // The connection drops before any answer, as when a proxy or the network fails after the server acted.
-            context.Abort();
-            return;
-        }
-        if (failure.RetryAfterSeconds is { } seconds)
-        {
-            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        }
-        await WriteAsync(context, failure.Status, Error(failure.Message, failure.Code));
-    }
-
     /// <summary>Together's error shape (<c>ErrorData</c>), the same as OpenAI's.</summary>
     private static JsonObject Error(string message, string code) =>
         new() { ["error"] = new JsonObject { ["message"] = message, ["type"] = code, ["param"] = null, ["code"] = code } };
-
-    private static async Task WriteAsync(HttpContext context, int status, JsonObject body)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString());
-    }
 }
 
 public static class FakeTogetherRoute

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Forge.Shared.Engine;
 using Forge.Shared.Training;
@@ -78,10 +76,7 @@ public sealed class AzureMlFailureTests : AzureMlHarness
     [Fact]
     public async Task UnreachableArmIsRetryable()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var closedPort = TrainingTestData.ClosedPort();
 
         var submit = () => Provider(o => o.ArmEndpoint = $"https://127.0.0.1:{closedPort}").SubmitAsync(Submission(), CancellationToken.None);
 

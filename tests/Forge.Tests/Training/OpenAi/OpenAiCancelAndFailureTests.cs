@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Forge.Shared.Engine;
 using Forge.Shared.Training;
 using Forge.Tests.Infrastructure;
@@ -138,12 +136,7 @@ public sealed class OpenAiCancelAndFailureTests : IAsyncLifetime
     [Fact]
     public async Task UnreachableOpenAiIsRetryable()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-
-        var failure = await Provider(new Uri($"http://127.0.0.1:{port}/v1")).Invoking(p => p.SubmitAsync(Submission(), default))
+        var failure = await Provider(new Uri($"http://127.0.0.1:{TrainingTestData.ClosedPort()}/v1")).Invoking(p => p.SubmitAsync(Submission(), default))
             .Should().ThrowAsync<RetryableActivityException>();
 
         failure.Which.Message.Should().Contain("could not be reached");

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Forge.Shared.Training;
@@ -19,27 +18,9 @@ internal static class OpenAiTesting
     public static OpenAiTrainingProvider Provider(Uri baseUrl, string? apiKey = FakeOpenAiFineTuningServer.ApiKey, TimeProvider? timeProvider = null) =>
         new(Options.Create(new OpenAiTrainingOptions { ApiKey = apiKey, BaseUrl = baseUrl.ToString(), RequestTimeoutSeconds = 30 }), timeProvider ?? TimeProvider.System);
 
-    public static TrainingSubmission Submission(string method = "sft", JsonObject? hyperparameters = null, Guid? jobId = null)
-    {
-        var id = jobId ?? Guid.NewGuid();
-        var bytes = Export;
-        var data = new TrainingData(
-            $"exports/{id}/v1/dataset.jsonl", "dataset.jsonl", bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)),
-            new Uri("http://localhost/x"), _ => Task.FromResult<Stream>(new MemoryStream(bytes)));
-        return new TrainingSubmission(id, $"forge-{id}", BaseModel, method, hyperparameters ?? [], data);
-    }
+    public static TrainingSubmission Submission(string method = "sft", JsonObject? hyperparameters = null, Guid? jobId = null) =>
+        TrainingTestData.Submission(Export, BaseModel, method, hyperparameters, jobId);
 
-    /// <summary>Polls <paramref name="times"/> times, each with the state the previous poll returned, as Forge does.</summary>
-    public static async Task<List<TrainingSnapshot>> PollAsync(ITrainingProvider provider, TrainingSubmitted submitted, int times)
-    {
-        var snapshots = new List<TrainingSnapshot>();
-        var state = submitted.State;
-        for (var i = 0; i < times; i++)
-        {
-            var snapshot = await provider.GetStatusAsync(new TrainingHandle(submitted.ExternalJobId, state), default);
-            snapshots.Add(snapshot);
-            state = snapshot.State;
-        }
-        return snapshots;
-    }
+    public static Task<List<TrainingSnapshot>> PollAsync(ITrainingProvider provider, TrainingSubmitted submitted, int times) =>
+        TrainingTestData.PollAsync(provider, submitted, times);
 }
