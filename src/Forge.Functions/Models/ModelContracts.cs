@@ -14,6 +14,14 @@ public sealed record CreateModelRequest(
     [property: JsonPropertyName("config")] JsonObject? Config,
     [property: JsonPropertyName("capabilities")] JsonObject? Capabilities);
 
+/// <summary>A partial update: absent fields are kept. <c>status</c> archives a model or brings it back.</summary>
+public sealed record UpdateModelRequest(
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("version")] string? Version,
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("config")] JsonObject? Config,
+    [property: JsonPropertyName("capabilities")] JsonObject? Capabilities);
+
 public sealed record ModelResponse(
     [property: JsonPropertyName("id")] Guid Id,
     [property: JsonPropertyName("domain_id")] Guid? DomainId,

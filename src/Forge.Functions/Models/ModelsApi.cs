@@ -13,6 +13,7 @@ public static class ModelsApi
         group.MapPost("/", CreateModel);
         group.MapGet("/", ListModels);
         group.MapGet("/{model_id:guid}", GetModel);
+        group.MapPut("/{model_id:guid}", UpdateModel);
         return routes;
     }
 
@@ -85,6 +86,49 @@ public static class ModelsApi
     public static async Task<Ok<ModelResponse>> GetModel(Guid model_id, ForgeDbContext db, CancellationToken ct)
     {
         var model = await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Id == model_id, ct) ?? throw new NotFoundException("Model", model_id);
+        return TypedResults.Ok(model.ToResponse());
+    }
+
+    /// <summary>
+    /// Beyond the seed, which lists <c>archived</c> but no way to reach it: archive (not while training) or restore
+    /// (to <c>deployed</c> when a job trained it, else <c>registered</c>), rename, and change version, config and capabilities.
+    /// </summary>
+    public static async Task<Ok<ModelResponse>> UpdateModel(Guid model_id, UpdateModelRequest request, ForgeDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        new FieldRules()
+            .Length("name", request.Name, 1, 200)
+            .Check(request.Name is null || !string.IsNullOrWhiteSpace(request.Name), "name", "Must not be blank")
+            .Length("version", request.Version, 0, 100)
+            .Check(request.Status is null or ModelStatus.Archived or ModelStatus.Registered or ModelStatus.Deployed, "status",
+                $"Must be {ModelStatus.Archived} to archive, or {ModelStatus.Registered} to restore an archived model; training and deployment follow its jobs")
+            .ThrowIfAny();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The lifecycle moves a model under this row lock too, so an archive cannot interleave with a job ending.
+        await db.Models.Where(m => m.Id == model_id).ExecuteUpdateAsync(s => s.SetProperty(m => m.UpdatedAt, m => m.UpdatedAt), ct);
+        var model = await db.Models.FirstOrDefaultAsync(m => m.Id == model_id, ct) ?? throw new NotFoundException("Model", model_id);
+        if (request.Name is not null && request.Name != model.Name && await db.Models.AnyAsync(m => m.Name == request.Name, ct))
+        {
+            throw new ValidationException("name", $"A model named '{request.Name}' already exists");
+        }
+        if (request.Status == ModelStatus.Archived && model.Status != ModelStatus.Archived)
+        {
+            if (model.Status == ModelStatus.Training)
+            {
+                throw new ConflictException("Model is training; cancel or wait for its jobs before archiving it");
+            }
+            model.Status = ModelStatus.Archived;
+        }
+        else if (request.Status is not null && request.Status != ModelStatus.Archived && model.Status == ModelStatus.Archived)
+        {
+            model.Status = model.Config["fine_tuned_model"] is not null ? ModelStatus.Deployed : ModelStatus.Registered;
+        }
+        model.Name = request.Name ?? model.Name;
+        model.Version = request.Version ?? model.Version;
+        model.Config = request.Config ?? model.Config;
+        model.Capabilities = request.Capabilities ?? model.Capabilities;
+        model.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return TypedResults.Ok(model.ToResponse());
     }
 

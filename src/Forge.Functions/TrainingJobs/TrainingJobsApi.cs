@@ -36,6 +36,10 @@ public static class TrainingJobsApi
         rules.ThrowIfAny();
 
         var model = await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Id == request.ModelId, ct) ?? throw new NotFoundException("Model", request.ModelId!);
+        if (model.Status == ModelStatus.Archived)
+        {
+            throw new ConflictException("Model is archived; restore it (PUT /api/v1/models/{id} with status registered) to train it");
+        }
         if (!await db.Datasets.AnyAsync(d => d.Id == request.DatasetId, ct))
         {
             throw new NotFoundException("Dataset", request.DatasetId!);

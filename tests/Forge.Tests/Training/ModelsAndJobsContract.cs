@@ -54,6 +54,24 @@ public abstract class ModelsAndJobsContract(ForgeApiFactory factory)
     }
 
     [Fact]
+    public async Task AModelIsArchivedAndRestoredAndCannotTrainWhileArchived()
+    {
+        var scenario = await new TrainingScenario(client).ReadyAsync();
+
+        var archived = await DatasetScenario.Expect(await client.PutAsJsonAsync($"/api/v1/models/{scenario.ModelId}", new { status = "archived", version = "1.1" }), HttpStatusCode.OK);
+        var refused = await client.PostAsJsonAsync("/api/v1/training-jobs", new { model_id = scenario.ModelId, dataset_id = scenario.DatasetId, provider = "local" });
+        var invalid = await client.PutAsJsonAsync($"/api/v1/models/{scenario.ModelId}", new { status = "training" });
+        var restored = await DatasetScenario.Expect(await client.PutAsJsonAsync($"/api/v1/models/{scenario.ModelId}", new { status = "registered" }), HttpStatusCode.OK);
+
+        archived.GetProperty("status").GetString().Should().Be("archived");
+        archived.GetProperty("version").GetString().Should().Be("1.1");
+        (await DatasetScenario.Expect(refused, HttpStatusCode.Conflict)).GetProperty("error").GetString().Should().Contain("archived");
+        (await DatasetScenario.Expect(invalid, HttpStatusCode.UnprocessableEntity)).GetProperty("details").TryGetProperty("status", out _).Should().BeTrue();
+        restored.GetProperty("status").GetString().Should().Be("registered");
+        (await client.PutAsJsonAsync($"/api/v1/models/{Guid.NewGuid()}", new { name = "x" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task TrainingJobRequestsAreChecked()
     {
         var scenario = await new TrainingScenario(client).ReadyAsync();
