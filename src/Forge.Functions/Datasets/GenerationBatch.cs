@@ -45,7 +45,9 @@ public sealed class GenerateBatchActivity(
             ? MakeAsync(generator, dataset, template, segment, key, settings, runId, cancellationToken)
             : Task.FromResult(Outcome.Skipped(NewSkip(dataset.Id, key, runId, "segment_missing", "The segment no longer exists", default)))));
 
-        await SaveAsync(outcomes, cancellationToken);
+        // Items already paid for are kept even when the batch is being cancelled or the host is stopping.
+        await SaveAsync(outcomes, cancellationToken.IsCancellationRequested ? CancellationToken.None : cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         if (outcomes.FirstOrDefault(o => o.Failure is PermanentActivityException) is { Failure: { } permanent })
         {
             throw new PermanentActivityException(permanent.Message, permanent);
@@ -85,8 +87,9 @@ public sealed class GenerateBatchActivity(
             {
                 return Outcome.Skipped(NewSkip(dataset.Id, key, runId, ex.Reason, ex.Message, Add(wasted, ex.Usage)));
             }
-            catch (Exception ex) when (ex is RetryableActivityException or PermanentActivityException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex)
             {
+                // Every other failure (a cancellation too) is held until the batch has saved what its other calls made.
                 return Outcome.Failed(ex);
             }
         }
@@ -113,8 +116,8 @@ public sealed class GenerateBatchActivity(
             Explanation = item.Explanation,
             QualityScore = quality.Score,
             QualityFlags = quality.Flags,
-            Generator = result.Generator,
-            Model = result.Model,
+            Generator = result.Generator.Length > 50 ? result.Generator[..50] : result.Generator,
+            Model = result.Model is { Length: > 200 } model ? model[..200] : result.Model,
             PromptTokens = result.Usage.PromptTokens + wasted.PromptTokens,
             CompletionTokens = result.Usage.CompletionTokens + wasted.CompletionTokens,
             CreatedAt = now,
@@ -156,7 +159,7 @@ public sealed class GenerateBatchActivity(
         {
             await writer.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (IsUniqueViolation(e))
         {
             writer.ChangeTracker.Clear();
             foreach (var entity in items.Cast<object>().Concat(skips))
@@ -166,14 +169,26 @@ public sealed class GenerateBatchActivity(
                 {
                     await writer.SaveChangesAsync(cancellationToken);
                 }
-                catch (DbUpdateException)
+                catch (DbUpdateException duplicate) when (IsUniqueViolation(duplicate))
                 {
                     // The unique key (dataset, segment, variant) says another attempt saved this one first.
                 }
                 writer.ChangeTracker.Clear();
             }
         }
+        catch (DbUpdateException e)
+        {
+            // Anything else (a dropped connection, a busy database) must not pass for success: the batch runs again.
+            throw new RetryableActivityException($"Saving {items.Count} items and {skips.Count} skips failed: {e.InnerException?.Message ?? e.Message}", null, e);
+        }
     }
+
+    private static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
 
     private static TokenUsage Add(TokenUsage a, TokenUsage b) => new(a.PromptTokens + b.PromptTokens, a.CompletionTokens + b.CompletionTokens);
 

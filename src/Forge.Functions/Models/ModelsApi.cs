@@ -91,7 +91,8 @@ public static class ModelsApi
 
     /// <summary>
     /// Beyond the seed, which lists <c>archived</c> but no way to reach it: archive (not while training) or restore
-    /// (to <c>deployed</c> when a job trained it, else <c>registered</c>), rename, and change version, config and capabilities.
+    /// (to <c>deployed</c> when a job trained it, else <c>registered</c>), rename, and change version, capabilities and
+    /// config (merged key by key).
     /// </summary>
     public static async Task<Ok<ModelResponse>> UpdateModel(Guid model_id, UpdateModelRequest request, ForgeDbContext db, TimeProvider time, CancellationToken ct)
     {
@@ -112,9 +113,10 @@ public static class ModelsApi
         }
         if (request.Status == ModelStatus.Archived && model.Status != ModelStatus.Archived)
         {
-            if (model.Status == ModelStatus.Training)
+            if (model.Status == ModelStatus.Training || await db.TrainingJobs.AnyAsync(j => j.ModelId == model.Id
+                    && (j.Status == TrainingJobStatus.Pending || j.Status == TrainingJobStatus.Running), ct))
             {
-                throw new ConflictException("Model is training; cancel or wait for its jobs before archiving it");
+                throw new ConflictException("Model has training jobs that have not ended; cancel or wait for them before archiving it");
             }
             model.Status = ModelStatus.Archived;
         }
@@ -124,7 +126,16 @@ public static class ModelsApi
         }
         model.Name = request.Name ?? model.Name;
         model.Version = request.Version ?? model.Version;
-        model.Config = request.Config ?? model.Config;
+        if (request.Config is not null)
+        {
+            // Merged, so the trained model's id Forge keeps in config survives an edit that does not mention it.
+            var config = model.Config.DeepClone().AsObject();
+            foreach (var (key, value) in request.Config)
+            {
+                config[key] = value?.DeepClone();
+            }
+            model.Config = config;
+        }
         model.Capabilities = request.Capabilities ?? model.Capabilities;
         model.UpdatedAt = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);

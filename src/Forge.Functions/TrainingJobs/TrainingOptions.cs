@@ -14,6 +14,13 @@ public sealed class TrainingOptions
     [Range(50, 3_600_000)]
     public int PollIntervalMs { get; set; } = 30_000;
 
+    /// <summary>
+    /// Status checks in a row that may fail (provider unreachable, 5xx, 429) before the job is given up as failed;
+    /// they back off from the poll interval up to 10 minutes apart, so the default rides out about a day of outage.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int PollFailureBudget { get; set; } = 150;
+
     /// <summary>Examples a training file needs at least.</summary>
     [Range(1, 100_000)]
     public int MinExamples { get; set; } = 10;

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Forge.Shared.Data;
 using Forge.Shared.Engine;
 using Forge.Shared.Training;
@@ -12,6 +13,11 @@ namespace Forge.Functions.TrainingJobs;
 /// </summary>
 public sealed class PollTrainingActivity(ForgeDbContext db, TrainingProviders providers, IOptions<TrainingOptions> options, TimeProvider time) : IActivity
 {
+    private const string FailuresKey = "forge_poll_failures";
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
+
+    private static int Failures(TrainingJob job) => job.ProviderState[FailuresKey] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0;
+
     public async Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         var input = context.GetInput<TrainingInput>();
@@ -21,13 +27,32 @@ public sealed class PollTrainingActivity(ForgeDbContext db, TrainingProviders pr
             return;
         }
         var provider = providers.Get(job.Provider);
-        if (job.CancelRequested && job.CancelSentAt is null)
+        TrainingSnapshot snapshot;
+        try
         {
-            await provider.CancelAsync(new TrainingHandle(job.ExternalJobId, job.ProviderState), cancellationToken);
-            job.CancelSentAt = time.GetUtcNow().UtcDateTime;
+            if (job.CancelRequested && job.CancelSentAt is null)
+            {
+                await provider.CancelAsync(new TrainingHandle(job.ExternalJobId, job.ProviderState), cancellationToken);
+                job.CancelSentAt = time.GetUtcNow().UtcDateTime;
+            }
+            snapshot = await provider.GetStatusAsync(new TrainingHandle(job.ExternalJobId, job.ProviderState), cancellationToken);
         }
-
-        var snapshot = await provider.GetStatusAsync(new TrainingHandle(job.ExternalJobId, job.ProviderState), cancellationToken);
+        catch (RetryableActivityException unreachable) when (Failures(job) < options.Value.PollFailureBudget)
+        {
+            // A provider outage must not fail a job that keeps training (and billing) there: look again later, backing off.
+            var failures = Failures(job) + 1;
+            var state = job.ProviderState.DeepClone().AsObject();
+            state[FailuresKey] = failures;
+            job.ProviderState = state;
+            var now0 = time.GetUtcNow().UtcDateTime;
+            job.UpdatedAt = now0;
+            TrainingLifecycle.AddEvent(db, job, $"forge:unreachable:{now0.Ticks}", "message",
+                $"{job.Provider} could not be asked for the job's status ({failures} in a row): {unreachable.Message}", now0);
+            var backoff = TimeSpan.FromMilliseconds(Math.Min(options.Value.PollIntervalMs * Math.Pow(2, Math.Min(failures - 1, 16)), MaxBackoff.TotalMilliseconds));
+            context.Schedule(TrainingLifecycle.Poll, input, unreachable.RetryAfter is { } wait && wait > backoff ? wait : backoff);
+            return;
+        }
+        snapshot.State.Remove(FailuresKey);
         var now = time.GetUtcNow().UtcDateTime;
         job.ProviderState = snapshot.State;
         if (snapshot.Metrics.Count > 0)

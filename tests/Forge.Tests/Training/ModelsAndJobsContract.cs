@@ -58,13 +58,15 @@ public abstract class ModelsAndJobsContract(ForgeApiFactory factory)
     {
         var scenario = await new TrainingScenario(client).ReadyAsync();
 
-        var archived = await DatasetScenario.Expect(await client.PutAsJsonAsync($"/api/v1/models/{scenario.ModelId}", new { status = "archived", version = "1.1" }), HttpStatusCode.OK);
+        var archived = await DatasetScenario.Expect(await client.PutAsJsonAsync($"/api/v1/models/{scenario.ModelId}",
+            new { status = "archived", version = "1.1", config = new { temperature = 0.2 } }), HttpStatusCode.OK);
         var refused = await client.PostAsJsonAsync("/api/v1/training-jobs", new { model_id = scenario.ModelId, dataset_id = scenario.DatasetId, provider = "local" });
         var invalid = await client.PutAsJsonAsync($"/api/v1/models/{scenario.ModelId}", new { status = "training" });
         var restored = await DatasetScenario.Expect(await client.PutAsJsonAsync($"/api/v1/models/{scenario.ModelId}", new { status = "registered" }), HttpStatusCode.OK);
 
         archived.GetProperty("status").GetString().Should().Be("archived");
         archived.GetProperty("version").GetString().Should().Be("1.1");
+        archived.GetProperty("config").GetRawText().Should().Be("""{"max_tokens":4096,"temperature":0.2}""", "config is merged key by key");
         (await DatasetScenario.Expect(refused, HttpStatusCode.Conflict)).GetProperty("error").GetString().Should().Contain("archived");
         (await DatasetScenario.Expect(invalid, HttpStatusCode.UnprocessableEntity)).GetProperty("details").TryGetProperty("status", out _).Should().BeTrue();
         restored.GetProperty("status").GetString().Should().Be("registered");

@@ -54,6 +54,23 @@ public sealed class TogetherLifecycleTests(FakeTogetherForgeApiFactory factory) 
     }
 
     [Fact]
+    public async Task AnOutageLongerThanTheEngineRetriesDoesNotFailARunningJob()
+    {
+        var scenario = await new TrainingScenario(client).ReadyAsync("together");
+        for (var i = 0; i < 7; i++)
+        {
+            factory.Together.FailNext(FakeTogetherRoute.Get, i % 2 == 0 ? FakeTrainingFailure.ServerError() : FakeTrainingFailure.RateLimited(0));
+        }
+
+        var jobId = (await scenario.StartJobAsync("together", new { epochs = 1 })).GetProperty("id").GetGuid();
+        var ended = await scenario.WaitForEndAsync(jobId);
+
+        ended.GetProperty("status").GetString().Should().Be("completed", ended.GetRawText());
+        var events = await DatasetScenario.Expect(await client.GetAsync($"/api/v1/training-jobs/{jobId}/events"), HttpStatusCode.OK);
+        events.EnumerateArray().Count(e => e.GetProperty("message").GetString()!.Contains("could not be asked")).Should().Be(7);
+    }
+
+    [Fact]
     public async Task HyperparametersTogetherDoesNotTakeAreRefusedWhenTheJobIsCreated()
     {
         var scenario = await new TrainingScenario(client).ReadyAsync("together");

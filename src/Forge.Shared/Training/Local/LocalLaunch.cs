@@ -46,6 +46,12 @@ internal static class LocalLaunch
         }
     }
 
+    private static readonly string[] PassedNames = ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "TZ", "TMPDIR", "TERM", "VIRTUAL_ENV", "PYTHONPATH", "DOCKER_HOST"];
+    private static readonly string[] PassedPrefixes = ["LC_", "CUDA_", "NVIDIA_", "HF_", "HUGGING_FACE_", "TRANSFORMERS_", "TORCH_", "CONDA_", "OMP_", "XDG_"];
+
+    internal static bool PassedThrough(string name) =>
+        PassedNames.Contains(name, StringComparer.Ordinal) || PassedPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal));
+
     public static async Task StartAsync(TrainingSubmission submission, LocalJobFolder folder, CancellationToken cancellationToken)
     {
         // setsid -f: a new session (and process group) whose leader is not Forge's child, so it outlives Forge.
@@ -54,9 +60,10 @@ internal static class LocalLaunch
         {
             start.ArgumentList.Add(argument);
         }
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("Forge__", StringComparison.OrdinalIgnoreCase)).ToList())
+        // Forge's environment holds secrets the training has no business seeing (connection strings, Azure client
+        // secrets, managed-identity endpoints): the command gets only an allowlist, plus FORGE_* below.
+        foreach (var name in start.Environment.Keys.Where(k => !PassedThrough(k)).ToList())
         {
-            // Forge's own settings may hold API keys and connection strings the training has no business seeing.
             start.Environment.Remove(name);
         }
         start.Environment["FORGE_TRAINING_FILE"] = folder.TrainingFile;

@@ -69,10 +69,12 @@ public sealed class LocalTrainingRestartTests : IDisposable
         var env = _harness.FileIn("env");
         var script = _harness.Script($$"""
             for a in "$@"; do printf '%s\n' "$a"; done > {{LocalPath(args)}}
-            env | grep -E '^(FORGE_|Forge__)' | sort > {{LocalPath(env)}}
+            env | grep -E '^(FORGE_|Forge__|ConnectionStrings__|AZURE_CLIENT_SECRET|PATH=)' | sort > {{LocalPath(env)}}
             """);
         var provider = _harness.Provider(script + " {data} {output} {base_model} {hyperparameters_file}");
         Environment.SetEnvironmentVariable("Forge__LocalTrainingTest__Secret", "must-not-leak");
+        Environment.SetEnvironmentVariable("ConnectionStrings__ForgeTest", "Password=must-not-leak");
+        Environment.SetEnvironmentVariable("AZURE_CLIENT_SECRET", "must-not-leak");
         try
         {
             var handle = await _harness.SubmitAsync(provider, Submission(baseModel: awkwardModel));
@@ -81,6 +83,8 @@ public sealed class LocalTrainingRestartTests : IDisposable
         finally
         {
             Environment.SetEnvironmentVariable("Forge__LocalTrainingTest__Secret", null);
+            Environment.SetEnvironmentVariable("ConnectionStrings__ForgeTest", null);
+            Environment.SetEnvironmentVariable("AZURE_CLIENT_SECRET", null);
         }
 
         var job = Path.Combine(_harness.WorkDirectory, "forge-test");
@@ -97,7 +101,8 @@ public sealed class LocalTrainingRestartTests : IDisposable
             $"FORGE_TRAINING_FILE={Path.Combine(job, "train.jsonl")}",
         ]);
         variables.Should().Contain(v => v.StartsWith("FORGE_HYPERPARAMETERS={", StringComparison.Ordinal) && v.Contains("\"learning_rate\":0.0002"));
-        variables.Should().NotContain(v => v.StartsWith("Forge__", StringComparison.Ordinal), "Forge's own settings may hold secrets");
+        variables.Should().NotContain(v => v.Contains("must-not-leak"), "Forge's settings, connection strings and Azure secrets stay out of the training's environment");
+        variables.Should().Contain(v => v.StartsWith("PATH=", StringComparison.Ordinal), "the command still finds its tools");
     }
 
     public void Dispose() => _harness.Dispose();
