@@ -182,5 +182,29 @@ public sealed class ProviderGenerationTests(FakeProviderForgeApiFactory factory)
         }
     }
 
+    [Fact]
+    public async Task ReviewingEverythingWhileTheGenerationRunsExportsWhenItEnds()
+    {
+        var scenario = await new DatasetScenario(client).WithProcessedDocumentAsync();
+        var datasetId = await scenario.CreateDatasetAsync("openai", autoExport: true);
+        // One key is answered at once; the other gets only malformed answers, the first of them slow (within the 2 s timeout), and is skipped.
+        factory.Llm.Enqueue(FakeChatReply.Ok(), FakeChatReply.NotJson() with { Delay = TimeSpan.FromSeconds(1.5) }, FakeChatReply.NotJson(), FakeChatReply.NotJson());
+
+        await DatasetScenario.Expect(await client.PostAsync("/api/v1/datasets/generate",
+            JsonContent(new { dataset_id = datasetId, segment_ids = scenario.SegmentIds.Take(2), batch_size = 1 })), HttpStatusCode.Accepted);
+        var first = await Poll.UntilAsync(() => scenario.PendingAsync(datasetId), items => items.Count == 1, "the first item");
+        await DatasetScenario.Expect(await client.PostAsync($"/api/v1/dataset/review/{first[0].GetProperty("id").GetGuid()}/approve", null), HttpStatusCode.OK);
+        var midway = await DatasetScenario.Expect(await client.GetAsync($"/api/v1/datasets/{datasetId}/exports"), HttpStatusCode.OK);
+        var dataset = await scenario.WaitForGenerationAsync(datasetId);
+        dataset.GetProperty("generation_error").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null, dataset.GetRawText());
+        var exports = await Poll.UntilAsync(async () => await DatasetScenario.Expect(await client.GetAsync($"/api/v1/datasets/{datasetId}/exports"), HttpStatusCode.OK),
+            e => e.GetArrayLength() == 1 && e[0].GetProperty("status").GetString() == "completed", "the automatic export after the generation");
+
+        midway.GetArrayLength().Should().Be(0, "more items could still come while generating");
+        dataset.GetProperty("generation").GetProperty("items_skipped").GetInt32().Should().Be(1);
+        exports[0].GetProperty("trigger").GetString().Should().Be("auto");
+        exports[0].GetProperty("item_count").GetInt32().Should().Be(1);
+    }
+
     private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 }
