@@ -159,7 +159,7 @@ public sealed class GenerateBatchActivity(
         {
             await writer.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException e) when (IsUniqueViolation(e))
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             writer.ChangeTracker.Clear();
             foreach (var entity in items.Cast<object>().Concat(skips))
@@ -169,7 +169,7 @@ public sealed class GenerateBatchActivity(
                 {
                     await writer.SaveChangesAsync(cancellationToken);
                 }
-                catch (DbUpdateException duplicate) when (IsUniqueViolation(duplicate))
+                catch (DbUpdateException duplicate) when (DbErrors.IsUniqueViolation(duplicate))
                 {
                     // The unique key (dataset, segment, variant) says another attempt saved this one first.
                 }
@@ -182,13 +182,6 @@ public sealed class GenerateBatchActivity(
             throw new RetryableActivityException($"Saving {items.Count} items and {skips.Count} skips failed: {e.InnerException?.Message ?? e.Message}", null, e);
         }
     }
-
-    private static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
-    {
-        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
-        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
-        _ => false,
-    };
 
     private static TokenUsage Add(TokenUsage a, TokenUsage b) => new(a.PromptTokens + b.PromptTokens, a.CompletionTokens + b.CompletionTokens);
 

@@ -82,6 +82,8 @@ public static class TrainingPairTransfer
         var errors = new List<ImportLineError>();
         var lines = 0;
         var pending = 0;
+        // One transaction for the file: a dropped connection or a failed save leaves nothing half-imported to duplicate on a retry.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await using (source)
         {
             using var reader = new StreamReader(source, Utf8, detectEncodingFromByteOrderMarks: true);
@@ -124,12 +126,20 @@ public static class TrainingPairTransfer
             throw new ValidationException("file", "The file holds no JSONL lines");
         }
         await SaveAsync(db, ct);
+        await tx.CommitAsync(ct);
         return TypedResults.Ok(new ImportResponse(ids.Count, errors.Count, ids, errors));
     }
 
     private static async Task SaveAsync(ForgeDbContext db, CancellationToken ct)
     {
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            throw new ConflictException("Another import with the same pair_id_prefix saved these pair_ids first; nothing of this file was imported");
+        }
         // Keeps a large file's memory flat: saved pairs need no tracking.
         db.ChangeTracker.Clear();
     }
