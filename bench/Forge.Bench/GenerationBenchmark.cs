@@ -60,7 +60,7 @@ public static class GenerationBenchmark
 
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             using var sampling = new CancellationTokenSource();
-            var occupancy = ThrottleOccupancyAsync(host.Services.GetRequiredService<GenerationThrottle>(), maxConcurrency, sampling.Token);
+            var occupancy = ThrottleOccupancyAsync(host.Services.GetRequiredService<GenerationThrottle>(), sampling.Token);
             var started = DateTime.UtcNow;
             var dataset = await GenerateAsync(host, bench, items, batchSize);
             var seconds = (DateTime.UtcNow - started).TotalSeconds;
@@ -147,7 +147,7 @@ public static class GenerationBenchmark
     }
 
     /// <summary>The throttle's slots in use over time.</summary>
-    private static async Task<List<int>> ThrottleOccupancyAsync(GenerationThrottle throttle, int slots, CancellationToken stop)
+    private static async Task<List<int>> ThrottleOccupancyAsync(GenerationThrottle throttle, CancellationToken stop)
     {
         var samples = new List<int>();
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(5));

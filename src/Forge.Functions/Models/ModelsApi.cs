@@ -1,4 +1,5 @@
 using Forge.Functions.Hosting;
+using Forge.Functions.TrainingJobs;
 using Forge.Shared.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -105,7 +106,7 @@ public static class ModelsApi
             .ThrowIfAny();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The lifecycle moves a model under this row lock too, so an archive cannot interleave with a job ending.
-        await db.Models.Where(m => m.Id == model_id).ExecuteUpdateAsync(s => s.SetProperty(m => m.UpdatedAt, m => m.UpdatedAt), ct);
+        await TrainingLifecycle.LockModelAsync(db, model_id, ct);
         var model = await db.Models.FirstOrDefaultAsync(m => m.Id == model_id, ct) ?? throw new NotFoundException("Model", model_id);
         if (request.Name is not null && request.Name != model.Name && await db.Models.AnyAsync(m => m.Name == request.Name, ct))
         {
@@ -129,12 +130,7 @@ public static class ModelsApi
         if (request.Config is not null)
         {
             // Merged, so the trained model's id Forge keeps in config survives an edit that does not mention it.
-            var config = model.Config.DeepClone().AsObject();
-            foreach (var (key, value) in request.Config)
-            {
-                config[key] = value?.DeepClone();
-            }
-            model.Config = config;
+            model.Config = TrainingLifecycle.Merge(model.Config, request.Config);
         }
         model.Capabilities = request.Capabilities ?? model.Capabilities;
         model.UpdatedAt = time.GetUtcNow().UtcDateTime;

@@ -88,15 +88,12 @@ public static class TrainingLifecycle
     /// </summary>
     private static async Task MoveModelAsync(ForgeDbContext db, Guid modelId, Guid jobId, string status, string? fineTunedModel, DateTime now, CancellationToken ct)
     {
-        await db.Models.Where(m => m.Id == modelId).ExecuteUpdateAsync(s => s.SetProperty(m => m.UpdatedAt, m => m.UpdatedAt), ct);
+        await LockModelAsync(db, modelId, ct);
         var model = await db.Models.FirstAsync(m => m.Id == modelId, ct);
         await db.Entry(model).ReloadAsync(ct);
         if (status == TrainingJobStatus.Completed)
         {
-            var config = model.Config.DeepClone().AsObject();
-            config["fine_tuned_model"] = fineTunedModel;
-            config["training_job_id"] = jobId.ToString();
-            model.Config = config;
+            model.Config = Merge(model.Config, new JsonObject { ["fine_tuned_model"] = fineTunedModel, ["training_job_id"] = jobId.ToString() });
         }
         var othersRunning = await db.TrainingJobs.AnyAsync(j => j.ModelId == modelId && j.Id != jobId && j.Status == TrainingJobStatus.Running, ct);
         model.Status = othersRunning ? ModelStatus.Training
@@ -104,6 +101,14 @@ public static class TrainingLifecycle
         model.UpdatedAt = now;
     }
 
+    /// <summary>
+    /// Serializes the changes of one model: a no-op update takes its row lock until the caller's transaction ends, so
+    /// jobs ending together and an archive see each other's changes.
+    /// </summary>
+    internal static Task LockModelAsync(ForgeDbContext db, Guid modelId, CancellationToken ct) =>
+        db.Models.Where(m => m.Id == modelId).ExecuteUpdateAsync(s => s.SetProperty(m => m.UpdatedAt, m => m.UpdatedAt), ct);
+
+    /// <summary>A copy of <paramref name="current"/> with <paramref name="update"/>'s keys set, as a new object so EF sees the JSON column change.</summary>
     internal static JsonObject Merge(JsonObject current, JsonObject update)
     {
         var merged = current.DeepClone().AsObject();

@@ -41,9 +41,7 @@ public sealed class PollTrainingActivity(ForgeDbContext db, TrainingProviders pr
         {
             // A provider outage must not fail a job that keeps training (and billing) there: look again later, backing off.
             var failures = Failures(job) + 1;
-            var state = job.ProviderState.DeepClone().AsObject();
-            state[FailuresKey] = failures;
-            job.ProviderState = state;
+            job.ProviderState = TrainingLifecycle.Merge(job.ProviderState, new JsonObject { [FailuresKey] = failures });
             var now0 = time.GetUtcNow().UtcDateTime;
             job.UpdatedAt = now0;
             TrainingLifecycle.AddEvent(db, job, $"forge:unreachable:{now0.Ticks}", "message",
