@@ -42,7 +42,7 @@ public static partial class DomainsApi
             UpdatedAt = now,
         };
         db.Domains.Add(domain);
-        await db.SaveChangesAsync(ct);
+        await SaveSlugAsync(db, domain.Slug, ct);
         return TypedResults.Created($"/api/v1/domains/{domain.Id}", domain.ToResponse());
     }
 
@@ -85,7 +85,7 @@ public static partial class DomainsApi
         domain.Config = request.Config ?? domain.Config;
         domain.IsActive = request.IsActive ?? domain.IsActive;
         domain.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
+        await SaveSlugAsync(db, domain.Slug, ct);
         return TypedResults.Ok(domain.ToResponse());
     }
 
@@ -125,6 +125,19 @@ public static partial class DomainsApi
     private static async Task EnsureSlugIsFreeAsync(ForgeDbContext db, string slug, Guid? except, CancellationToken ct)
     {
         if (await db.Domains.AnyAsync(d => d.Slug == slug && d.Id != except, ct))
+        {
+            throw new ValidationException("slug", $"Slug '{slug}' is already used by another domain");
+        }
+    }
+
+    /// <summary>Two requests with one slug can both pass the check above; the unique index decides, with the same 422.</summary>
+    private static async Task SaveSlugAsync(ForgeDbContext db, string slug, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             throw new ValidationException("slug", $"Slug '{slug}' is already used by another domain");
         }

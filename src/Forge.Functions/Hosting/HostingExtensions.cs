@@ -24,6 +24,7 @@ public static partial class HostingExtensions
         // Binding failures throw so the exception handler can answer 422 in the route's error shape, not an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ForgeExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o => StrictJson.Apply(o.SerializerOptions));
 
         builder.AddForgeAuthentication();
         services.AddForgeOpenApi();
@@ -57,17 +58,15 @@ public static partial class HostingExtensions
         return app;
     }
 
-    /// <summary>So a new user can call protected routes at once, without running the token verb first.</summary>
+    /// <summary>
+    /// So a new user can call protected routes at once, without running the token verb first. Only in
+    /// Development: anywhere else a working token in the logs is a credential handed to whoever reads them.
+    /// </summary>
     private static void LogDevelopmentToken(WebApplication app)
     {
         var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
         var role = app.Services.GetRequiredService<ForgeRole>();
-        if (auth.UsesAuthority || !role.IsApi)
-        {
-            return;
-        }
-        var key = app.Services.GetRequiredService<JwtSigningKey>();
-        if (!app.Environment.IsDevelopment() && !key.Generated)
+        if (!app.Environment.IsDevelopment() || auth.UsesAuthority || !role.IsApi)
         {
             return;
         }

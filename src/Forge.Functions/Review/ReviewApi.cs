@@ -105,7 +105,7 @@ public static class ReviewApi
                 await RescoreAsync(db, item, ct);
                 item.UpdatedAt = now;
             }
-            return NewReview(item, ReviewAction.Edit, request.ReviewerId ?? user.UserIdOrDefault, request.Justification, previous, next, now);
+            return NewReview(item, ReviewAction.Edit, user, request.ReviewerId, request.Justification, previous, next, now);
         });
         return TypedResults.Ok(review.ToResponse());
     }
@@ -129,7 +129,7 @@ public static class ReviewApi
             item.ReviewStatus = status;
             item.ReviewedAt = now;
             item.UpdatedAt = now;
-            return Task.FromResult(NewReview(item, action, request?.ReviewerId ?? user.UserIdOrDefault, request?.Justification, null, null, now));
+            return Task.FromResult(NewReview(item, action, user, request?.ReviewerId, request?.Justification, null, null, now));
         });
         return TypedResults.Ok(review.ToResponse());
     }
@@ -192,13 +192,20 @@ public static class ReviewApi
 
     private static FieldRules CheckReviewer(string? reviewerId) => new FieldRules().Length("reviewer_id", reviewerId, 0, 100);
 
-    private static ItemReview NewReview(DatasetItem item, string action, string? reviewerId, string? justification, JsonObject? previous, JsonObject? next, DateTime now) => new()
+    /// <summary>
+    /// The audit trail names the authenticated caller; a body's <c>reviewer_id</c> cannot stand in for them and is
+    /// kept beside it as a label. Only anonymous seed-001 access (no caller) records the body's value, marked unverified.
+    /// </summary>
+    private static ItemReview NewReview(DatasetItem item, string action, ICurrentUser user, string? claimedReviewer, string? justification,
+        JsonObject? previous, JsonObject? next, DateTime now) => new()
     {
         Id = Guid.CreateVersion7(),
         DatasetItemId = item.Id,
         DatasetId = item.DatasetId,
         Action = action,
-        ReviewerId = reviewerId,
+        ReviewerId = user.UserIdOrDefault ?? claimedReviewer,
+        ReviewerLabel = user.UserIdOrDefault is { } caller && claimedReviewer is not null && claimedReviewer != caller ? claimedReviewer : null,
+        AuthMethod = user.AuthMethod,
         Justification = justification,
         PreviousValues = previous,
         NewValues = next,

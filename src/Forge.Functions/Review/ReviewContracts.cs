@@ -25,7 +25,9 @@ public sealed record ReviewResponse(
     [property: JsonPropertyName("justification")] string? Justification,
     [property: JsonPropertyName("previous_values")] JsonObject? PreviousValues,
     [property: JsonPropertyName("new_values")] JsonObject? NewValues,
-    [property: JsonPropertyName("created_at")] DateTime CreatedAt);
+    [property: JsonPropertyName("created_at")] DateTime CreatedAt,
+    [property: JsonPropertyName("reviewer_label")] string? ReviewerLabel,
+    [property: JsonPropertyName("auth_method")] string? AuthMethod);
 
 /// <summary>An item as the reviewer sees it: the seed's fields, then its review status and provenance.</summary>
 public sealed record ReviewItemResponse(
@@ -52,7 +54,7 @@ public sealed record ReviewItemResponse(
 public static class ReviewMapping
 {
     public static ReviewResponse ToResponse(this ItemReview r) => new(
-        r.Id, r.DatasetItemId, r.Action, r.ReviewerId, r.Justification, r.PreviousValues, r.NewValues, r.CreatedAt);
+        r.Id, r.DatasetItemId, r.Action, r.ReviewerId, r.Justification, r.PreviousValues, r.NewValues, r.CreatedAt, r.ReviewerLabel, r.AuthMethod);
 
     public static ReviewItemResponse ToReviewResponse(this DatasetItem i, string datasetName) => new(
         i.Id, i.DatasetId, datasetName, i.Instruction, i.InputText, i.IdealResponse, i.BadResponse, i.Explanation, i.QualityScore,

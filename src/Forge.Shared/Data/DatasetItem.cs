@@ -70,7 +70,15 @@ public sealed class ItemReview
     public Guid DatasetItemId { get; set; }
     public Guid DatasetId { get; set; }
     public required string Action { get; set; }
+    /// <summary>The authenticated caller; only on anonymous seed-001 access, the body's unverified <c>reviewer_id</c>.</summary>
     public string? ReviewerId { get; set; }
+
+    /// <summary>A <c>reviewer_id</c> the body gave that is not the caller: kept as a label, never as the identity.</summary>
+    public string? ReviewerLabel { get; set; }
+
+    /// <summary><c>jwt</c> or <c>api_key</c>: how <see cref="ReviewerId"/> was authenticated; null when it was not.</summary>
+    public string? AuthMethod { get; set; }
+
     public string? Justification { get; set; }
     public JsonObject? PreviousValues { get; set; }
     public JsonObject? NewValues { get; set; }
@@ -115,7 +123,9 @@ internal sealed class ItemReviewConfiguration : IEntityTypeConfiguration<ItemRev
         builder.ToTable("item_reviews");
         builder.HasKey(r => r.Id);
         builder.Property(r => r.Action).HasMaxLength(20);
-        builder.Property(r => r.ReviewerId).HasMaxLength(100);
+        builder.Property(r => r.ReviewerId).HasMaxLength(200);
+        builder.Property(r => r.ReviewerLabel).HasMaxLength(100);
+        builder.Property(r => r.AuthMethod).HasMaxLength(20);
         builder.HasOne<DatasetItem>().WithMany().HasForeignKey(r => r.DatasetItemId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(r => new { r.DatasetItemId, r.CreatedAt });
     }

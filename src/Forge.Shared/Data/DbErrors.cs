@@ -13,4 +13,20 @@ public static class DbErrors
         PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
         _ => false,
     };
+
+    /// <summary>
+    /// PostgreSQL refuses text it cannot store (a NUL character, 22021; an untranslatable one, 22P05) where SQLite
+    /// stores it. Inputs are checked before they get here; this tells the caller's bad input from a real failure if one slips by.
+    /// </summary>
+    public static bool IsUnstorableText(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -37,7 +37,9 @@ public abstract class ReviewContract(ForgeApiFactory factory)
 
         approved.GetProperty("action").GetString().Should().Be("approve");
         approved.GetProperty("dataset_item_id").GetGuid().Should().Be(items[0]);
-        approved.GetProperty("reviewer_id").GetString().Should().Be("user-123");
+        approved.GetProperty("reviewer_id").GetString().Should().Be("reviewer-alice", "the body cannot name someone else as the reviewer");
+        approved.GetProperty("reviewer_label").GetString().Should().Be("user-123");
+        approved.GetProperty("auth_method").GetString().Should().Be("jwt");
         approved.GetProperty("previous_values").ValueKind.Should().Be(JsonValueKind.Null);
         approved.GetProperty("new_values").ValueKind.Should().Be(JsonValueKind.Null);
         rejected.GetProperty("action").GetString().Should().Be("reject");
@@ -100,6 +102,25 @@ public abstract class ReviewContract(ForgeApiFactory factory)
 
         (await DatasetScenario.Expect(await client.GetAsync($"/api/v1/dataset/review/{item}/history"), HttpStatusCode.OK)).GetArrayLength().Should().Be(0);
         (await DatasetAsync(datasetId)).GetProperty("pending_items").GetInt32().Should().Be(items.Count);
+    }
+
+    [Fact]
+    public async Task AReviewerIdInTheBodyCannotForgeTheAuditTrail()
+    {
+        var (_, _, items) = await GeneratedAsync();
+        var mallory = factory.CreateAuthenticatedClient("mallory");
+        var apiKey = await factory.CreateApiKeyAsync("carol");
+        var carol = factory.CreateClient();
+        carol.DefaultRequestHeaders.Add("X-API-Key", apiKey.Key);
+
+        await DatasetScenario.Expect(await mallory.PostAsJsonAsync($"/api/v1/dataset/review/{items[0]}/approve", new { reviewer_id = "reviewer-alice" }), HttpStatusCode.OK);
+        await DatasetScenario.Expect(await mallory.PostAsJsonAsync($"/api/v1/dataset/review/{items[0]}/edit", new { reviewer_id = "reviewer-alice", explanation = "forjado" }), HttpStatusCode.OK);
+        await DatasetScenario.Expect(await carol.PostAsJsonAsync($"/api/v1/dataset/review/{items[0]}/reject", new { reviewer_id = "carol", justification = "não" }), HttpStatusCode.OK);
+
+        var history = (await DatasetScenario.Expect(await client.GetAsync($"/api/v1/dataset/review/{items[0]}/history"), HttpStatusCode.OK)).EnumerateArray().ToList();
+        history.Select(h => h.GetProperty("reviewer_id").GetString()).Should().Equal("mallory", "mallory", "carol");
+        history.Select(h => h.GetProperty("reviewer_label").GetString()).Should().Equal("reviewer-alice", "reviewer-alice", null);
+        history.Select(h => h.GetProperty("auth_method").GetString()).Should().Equal("jwt", "jwt", "api_key");
     }
 
     [Fact]

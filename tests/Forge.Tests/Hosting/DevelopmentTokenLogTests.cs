@@ -3,7 +3,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Forge.Tests.Infrastructure;
+using Forge.Functions.Hosting;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Forge.Tests.Hosting;
@@ -25,6 +27,20 @@ public sealed partial class DevelopmentTokenLogTests
         var response = await client.GetAsync("/api/v1/auth/me");
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Contain("\"user_id\":\"dev\"");
+    }
+
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public void OutsideDevelopmentAGeneratedKeyLogsNoToken(string environment)
+    {
+        var logs = new CapturingLoggerProvider();
+        using var factory = new ForgeApiFactory();
+        var services = factory.WithWebHostBuilder(b => b.UseEnvironment(environment).ConfigureLogging(l => l.AddProvider(logs))).Services;
+
+        services.GetRequiredService<JwtSigningKey>().Generated.Should().BeTrue();
+        logs.Messages.Should().NotBeEmpty();
+        logs.Messages.Should().NotContain(m => m.Contains("Development token", StringComparison.Ordinal) || m.Contains("Bearer ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Forge.Shared.Data.Migrations.Sqlite;
+
+/// <summary>A review records who made it as authenticated; a differing <c>reviewer_id</c> from the body is only a label.</summary>
+[DbContext(typeof(SqliteForgeDbContext))]
+[Migration("20261204000900_ReviewerIdentity")]
+public sealed class ReviewerIdentity : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql("""ALTER TABLE "item_reviews" ADD COLUMN "reviewer_label" TEXT NULL;""");
+        migrationBuilder.Sql("""ALTER TABLE "item_reviews" ADD COLUMN "auth_method" TEXT NULL;""");
+    }
+
+    protected override void Down(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.DropColumn("auth_method", "item_reviews");
+        migrationBuilder.DropColumn("reviewer_label", "item_reviews");
+    }
+}
