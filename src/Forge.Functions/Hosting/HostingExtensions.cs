@@ -17,8 +17,14 @@ public static partial class HostingExtensions
         services.AddHttpContextAccessor();
 
         services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        var maxBody = builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>()?.MaxRequestBodyBytes ?? new HttpOptions().MaxRequestBodyBytes;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
+        var http = builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>() ?? new HttpOptions();
+        var maxBody = http.MaxRequestBodyBytes;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = maxBody;
+            kestrel.Limits.MaxRequestHeadersTotalSize = http.MaxRequestHeadersTotalBytes * HttpOptions.KestrelHeaderHeadroom;
+            kestrel.Limits.MaxRequestHeaderCount = http.MaxRequestHeaderCount * HttpOptions.KestrelHeaderHeadroom;
+        });
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = Math.Max(o.MultipartBodyLengthLimit, maxBody));
 
         // Binding failures throw so the exception handler can answer 422 in the route's error shape, not an empty 400.

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using Forge.Functions.Documents;
+using Forge.Functions.Hosting;
 using Forge.Shared.Data;
 using Forge.Shared.Engine;
 using Forge.Shared.Storage;
@@ -44,9 +45,22 @@ public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableEn
         var settledBefore = time.GetUtcNow() - TimeSpan.FromSeconds(options.Value.SettleSeconds);
         await foreach (var item in blobs.ListAsync(IngestionOptions.Prefix, ct))
         {
-            if (item.LastModified <= settledBefore && await IngestAsync(item.Name, ct))
+            if (item.LastModified > settledBefore)
             {
-                ingested++;
+                continue;
+            }
+            // One file's failure is that file's: the rest of the scan goes on.
+            try
+            {
+                if (await IngestAsync(item.Name, ct))
+                {
+                    ingested++;
+                }
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                db.ChangeTracker.Clear();
+                logger.LogError(ex, "Blob {Key} could not be ingested now; it is tried again at the next scan", BlobKey.Printable(item.Name));
             }
         }
         return ingested;
@@ -55,6 +69,10 @@ public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableEn
     /// <summary>Ingests one blob; false when it was already handled (by anyone) or is gone.</summary>
     public async Task<bool> IngestAsync(string key, CancellationToken ct)
     {
+        if (BlobKey.Problem(key) is { } problem)
+        {
+            return await RejectNameAsync(key, problem, ct);
+        }
         var properties = await blobs.GetPropertiesAsync(key, ct);
         if (properties is null || await db.IngestedBlobs.AnyAsync(b => b.BlobKey == key && b.ETag == properties.ETag, ct))
         {
@@ -76,21 +94,22 @@ public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableEn
         }
         else
         {
-            await CreateDocumentAsync(record, key, domain, parts[1], parts[2], ct);
-        }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            if (await db.IngestedBlobs.AnyAsync(b => b.BlobKey == key && b.ETag == properties.ETag, ct))
+            try
             {
-                // Another worker committed this version first; its document stands.
-                return false;
+                await CreateDocumentAsync(record, key, domain, parts[1], parts[2], ct);
             }
-            throw;
+            catch (Exception ex) when (ex is ArgumentException or ForgeApiException)
+            {
+                // The file's name or content is what is wrong: recorded once, like any other refusal.
+                db.ChangeTracker.Clear();
+                record.DocumentId = null;
+                db.IngestedBlobs.Add(record);
+                Reject(record, ex is Hosting.ValidationException { Details: { Count: > 0 } details } ? string.Join("; ", details.Values) : ex.Message);
+            }
+        }
+        if (!await SaveOnceAsync(key, properties.ETag, ct))
+        {
+            return false;
         }
         if (record.Status == IngestedBlobStatus.Ingested)
         {
@@ -117,6 +136,49 @@ public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableEn
         db.Documents.Add(document);
         record.DocumentId = documentId;
         await DocumentProcessing.StartAsync(db, engine, document, DomainDefaults.SegmentType(domain), DomainDefaults.SegmentConfig(domain), time, ct);
+    }
+
+    /// <summary>
+    /// A name no blob key may have (a backslash, a '..' segment, a control character) cannot be read or moved through
+    /// the store; it is recorded once, with why, and left where it is.
+    /// </summary>
+    private async Task<bool> RejectNameAsync(string key, string problem, CancellationToken ct)
+    {
+        var stored = key.Length > BlobKey.MaxLength ? key[..BlobKey.MaxLength] : key;
+        if (await db.IngestedBlobs.AnyAsync(b => b.BlobKey == stored && b.ETag == UnusableNameETag, ct))
+        {
+            return false;
+        }
+        var record = new IngestedBlob { Id = Guid.CreateVersion7(), BlobKey = stored, ETag = UnusableNameETag, CreatedAt = time.GetUtcNow().UtcDateTime };
+        Reject(record, $"The blob's name cannot be used: {problem}");
+        db.IngestedBlobs.Add(record);
+        if (await SaveOnceAsync(stored, UnusableNameETag, ct))
+        {
+            logger.LogWarning("Blob {Key}: {Status} {Reason}", BlobKey.Printable(key), record.Status, record.Reason);
+        }
+        return false;
+    }
+
+    /// <summary>An unreadable name has no version to tell apart; one record stands for all of them.</summary>
+    private const string UnusableNameETag = "unusable-name";
+
+    /// <summary>Commits the record; false when another worker committed this version first (its outcome stands).</summary>
+    private async Task<bool> SaveOnceAsync(string key, string eTag, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            if (await db.IngestedBlobs.AnyAsync(b => b.BlobKey == key && b.ETag == eTag, ct))
+            {
+                return false;
+            }
+            throw;
+        }
     }
 
     private static void Reject(IngestedBlob record, string reason)

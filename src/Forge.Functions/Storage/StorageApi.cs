@@ -21,6 +21,9 @@ public static class StorageApi
         string key, string? expires, string? filename, string? sig,
         BlobUrlSigner signer, IBlobStore store, HttpContext httpContext, CancellationToken cancellationToken)
     {
+        // A stored file is the uploader's bytes: a browser must neither guess another type for it nor run it as a page of Forge's origin.
+        httpContext.Response.Headers.XContentTypeOptions = "nosniff";
+        httpContext.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
         switch (signer.Verify(key, expires, filename, sig))
         {
             case BlobSignatureCheck.Expired:

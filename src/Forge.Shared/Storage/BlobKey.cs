@@ -33,6 +33,20 @@ public static class BlobKey
         return key;
     }
 
+    /// <summary>Why <paramref name="key"/> is not a usable key, or null when it is (listings may return names no key may have).</summary>
+    public static string? Problem(string key)
+    {
+        try
+        {
+            Validate(key);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>A list prefix follows the key rules but may be empty (everything) or end with '/'.</summary>
     public static string ValidatePrefix(string prefix, string paramName = "prefix")
     {
@@ -105,7 +119,8 @@ public static class BlobKey
         }
     }
 
-    private static string Printable(string value)
+    /// <summary>A name as it can be shown in a log or an error: control characters escaped, long names cut.</summary>
+    public static string Printable(string value)
     {
         var shown = value.Length > 120 ? value[..120] + "..." : value;
         return string.Concat(shown.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));

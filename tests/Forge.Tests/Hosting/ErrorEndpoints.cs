@@ -27,6 +27,7 @@ public sealed class ErrorTestFactory : ForgeApiFactory
             group.MapGet("/jobs/test/missing", IResult () => throw new NotFoundException("Job", "j-1"));
             group.MapGet("/jobs/test/limited", IResult () => throw new TooManyRequestsException(60));
             group.MapGet("/api/v1/test/empty-404", () => TypedResults.NotFound());
+            group.MapGet("/api/v1/test/query", (Guid? domain_id, int limit) => TypedResults.Ok(new { domain_id, limit }));
             routes.MapGet("/jobs/test/admin", () => TypedResults.Ok()).RequireAuthorization(p => p.RequireClaim("admin"));
             routes.MapGet("/api/train/test/protected", () => TypedResults.Ok());
         });

@@ -85,6 +85,50 @@ public sealed class ErrorResponseTests(ErrorTestFactory factory) : IClassFixture
         body.GetProperty("details").GetProperty("name").GetString().Should().Be("Invalid type");
     }
 
+    [Theory]
+    [InlineData("/api/v1/test/query?domain_id=not-a-uuid&limit=1", "domain_id")]
+    [InlineData("/api/v1/test/query?limit=many", "limit")]
+    [InlineData("/api/v1/test/query", "limit")]
+    public async Task BindingFailuresNameTheParameterWithoutDotNetTypes(string route, string parameter)
+    {
+        var response = await factory.CreateClient().GetAsync(route);
+
+        response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        var details = (await JsonBody(response)).GetProperty("details");
+        details.EnumerateObject().Select(p => p.Name).Should().Equal(parameter);
+        details.GetProperty(parameter).GetString().Should().NotContainAny("Nullable", "Guid", "Int32", "<", "System.");
+    }
+
+    [Fact]
+    public async Task AMissingBodyIs422NamingTheBody()
+    {
+        var response = await factory.CreateClient().PostAsync("/api/v1/test/items", new StringContent("", Encoding.UTF8, "application/json"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await JsonBody(response)).GetProperty("details").GetProperty("body").GetString().Should().StartWith("Field required");
+    }
+
+    [Fact]
+    public async Task OversizedHeadersReturn431JsonInTheFamilyShape()
+    {
+        var client = factory.CreateClient();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/test/empty-404");
+        request.Headers.Add("X-Big", new string('a', 40 * 1024));
+        var manyHeaders = new HttpRequestMessage(HttpMethod.Get, "/api/train/x");
+        for (var i = 0; i < 150; i++)
+        {
+            manyHeaders.Headers.Add($"X-H{i}", "v");
+        }
+
+        var big = await client.SendAsync(request);
+        var many = await client.SendAsync(manyHeaders);
+
+        big.StatusCode.Should().Be(HttpStatusCode.RequestHeaderFieldsTooLarge);
+        PropertyNames(await JsonBody(big)).Should().Equal("error", "details", "request_id");
+        many.StatusCode.Should().Be(HttpStatusCode.RequestHeaderFieldsTooLarge);
+        (await JsonBody(many)).GetProperty("code").GetString().Should().Be("HEADERS_TOO_LARGE");
+    }
+
     [Fact]
     public async Task OversizedBodyReturns413Json()
     {

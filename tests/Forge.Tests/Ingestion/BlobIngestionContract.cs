@@ -125,7 +125,47 @@ public abstract class BlobIngestionContract(ForgeApiFactory factory)
         record.Reason.Should().NotBeNullOrEmpty();
         (await DocumentsAsync(domain)).Should().BeEmpty();
     }
+    [Theory]
+    [InlineData("a\\b.txt")]
+    [InlineData("nota\u0001.txt")]
+    [InlineData("nota.")]
+    public async Task ABadlyNamedFileIsRecordedOnceAndDoesNotBlockTheFileBesideIt(string badName)
+    {
+        var (domain, slug) = await DomainAsync();
+        // Copied in by a tool that knows nothing of blob keys: a name no key may have, beside a good file.
+        var folder = Path.Combine(factory.DataPath, "blobs", "incoming", slug, "suporte");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, badName), Faq);
+        await File.WriteAllTextAsync(Path.Combine(folder, "boa.txt"), Faq);
+        var badKey = $"incoming/{slug}/suporte/{badName}";
+
+        var first = await factory.WithScopeAsync(sp => sp.GetRequiredService<BlobIngestion>().ScanOnceAsync(CancellationToken.None));
+        await factory.WithScopeAsync(sp => sp.GetRequiredService<BlobIngestion>().ScanOnceAsync(CancellationToken.None));
+
+        var document = await WaitForProcessedAsync(domain);
+        document.OriginalFilename.Should().Be("boa.txt");
+        document.Status.Should().Be(DocumentStatus.Processed);
+        var records = await factory.WithScopeAsync(sp => sp.GetRequiredService<ForgeDbContext>().IngestedBlobs.AsNoTracking().Where(b => b.BlobKey == badKey).ToListAsync());
+        records.Should().ContainSingle("a refused name is recorded once, however often it is scanned");
+        records[0].Status.Should().Be(IngestedBlobStatus.Rejected);
+        records[0].Reason.Should().StartWith("The blob's name cannot be used").And.NotContain("Parameter");
+        File.Exists(Path.Combine(folder, badName)).Should().BeTrue("a refused file is left where it is");
+        first.Should().BeLessThanOrEqualTo(1);
+    }
+
+    [Fact]
+    public async Task AnEventForABadlyNamedBlobIsRecordedNotThrown()
+    {
+        var key = $"incoming/x/y/bad\\name-{Guid.NewGuid():N}.txt";
+
+        var ingested = await factory.WithScopeAsync(sp => sp.GetRequiredService<BlobIngestion>().IngestAsync(key, CancellationToken.None));
+
+        ingested.Should().BeFalse();
+        var record = await factory.WithScopeAsync(sp => sp.GetRequiredService<ForgeDbContext>().IngestedBlobs.AsNoTracking().SingleAsync(b => b.BlobKey == key));
+        record.Reason.Should().Contain("'\\'");
+    }
 }
+
 
 public sealed class SqliteBlobIngestionTests(IngestionFactory factory) : BlobIngestionContract(factory), IClassFixture<IngestionFactory>;
 
