@@ -38,6 +38,14 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, Microsoft.E
             return ApiErrorWriter.WriteAsync(context, new ApiError(StatusCodes.Status431RequestHeaderFieldsTooLarge,
                 $"Request headers too large: at most {limits.MaxRequestHeaderCount} headers and {limits.MaxRequestHeadersTotalBytes} bytes in all"));
         }
+        // PostgreSQL cannot store or compare text holding NUL (SQLite can): refused alike on both, before any query.
+        foreach (var (name, values) in context.Request.Query)
+        {
+            if (values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true))
+            {
+                throw new ValidationException(name, "Invalid text: the NUL character (\\u0000) is not allowed");
+            }
+        }
         if (context.Request.ContentLength > limits.MaxRequestBodyBytes)
         {
             throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);

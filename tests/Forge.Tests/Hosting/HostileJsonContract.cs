@@ -108,6 +108,14 @@ public abstract class HostileJsonContract(ForgeApiFactory factory)
         (await CountAsync("/api/v1/domains")).Should().Be(before);
     }
 
+    [Theory]
+    [InlineData("/api/v1/models?provider=a%00b", "provider")]
+    [InlineData("/api/v1/datasets?domain_id=00000000-0000-0000-0000-000000000000&status=%00", "status")]
+    public async Task ANulCharacterInAQueryParameterIs422OnEveryDatabase(string route, string parameter)
+    {
+        await Expect422(await client.GetAsync(route), parameter);
+    }
+
     [Fact]
     public async Task ConcurrentCreatesWithOneSlugGiveOne201AndTheRest422()
     {
@@ -130,3 +138,29 @@ public abstract class HostileJsonContract(ForgeApiFactory factory)
 public sealed class SqliteHostileJsonTests(ForgeApiFactory factory) : HostileJsonContract(factory), IClassFixture<ForgeApiFactory>;
 
 public sealed class PostgresHostileJsonTests(PostgresForgeApiFactory factory) : HostileJsonContract(factory), IClassFixture<PostgresForgeApiFactory>;
+
+public sealed class UnstorableTextMappingTests
+{
+    [Theory]
+    [InlineData("22021")]
+    [InlineData("22P05")]
+    public void TextPostgreSqlCannotStoreIs422NotA500(string sqlState)
+    {
+        var refused = new Microsoft.EntityFrameworkCore.DbUpdateException("save failed",
+            new Npgsql.PostgresException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "ERROR", sqlState));
+
+        var error = Forge.Functions.Hosting.ForgeExceptionHandler.ToApiError(refused);
+
+        error.StatusCode.Should().Be(422);
+        error.Details!.Should().ContainKey("request");
+    }
+
+    [Fact]
+    public void OtherDatabaseFailuresStay500()
+    {
+        var broken = new Microsoft.EntityFrameworkCore.DbUpdateException("save failed",
+            new Npgsql.PostgresException("disk full", "ERROR", "ERROR", "53100"));
+
+        Forge.Functions.Hosting.ForgeExceptionHandler.ToApiError(broken).StatusCode.Should().Be(500);
+    }
+}
