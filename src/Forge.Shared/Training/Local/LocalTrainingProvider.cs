@@ -244,6 +244,6 @@ public sealed partial class LocalTrainingProvider(LocalTrainingOptions options, 
         ? value.TryGetValue<long>(out var number) ? number : value.TryGetValue<int>(out var small) ? small : null
         : null;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$", RegexOptions.NonBacktracking)]
     private static partial Regex SafeJobName();
 }
