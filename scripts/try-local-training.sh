@@ -3,6 +3,8 @@
 # It reads the training file Forge hands it, prints ten JSON progress lines the way a real trainer script for
 # the `local` provider should, writes a marker into the output folder and exits 0.
 #   bash scripts/run.sh --Forge:Training:Local:Command="sh $PWD/scripts/try-local-training.sh"
+# Everything comes from FORGE_* variables: the command is run as argv, without a shell, and the values are never
+# spliced into shell text.
 set -e
 examples=$(wc -l < "$FORGE_TRAINING_FILE")
 echo "{\"event\":\"message\",\"message\":\"$examples examples for $FORGE_BASE_MODEL ($FORGE_METHOD)\"}"

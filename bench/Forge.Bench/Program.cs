@@ -5,6 +5,7 @@ using Forge.Bench;
 // dotnet run -c Release --project bench/Forge.Bench -- export [--items 100000]
 // dotnet run -c Release --project bench/Forge.Bench -- generation [--items 2400] [--batch-size 10] [--latency-ms 100] [--Forge:Engine:Concurrency=16 ...]
 // dotnet run -c Release --project bench/Forge.Bench -- training [--jobs 200] [--poll-ms 1000] [--step-seconds 0.5] [--providers sqlite,postgres]
+// dotnet run -c Release --project bench/Forge.Bench -- regex [--kb 100] [--repeat 3]
 // dotnet run -c Release --project bench/Forge.Bench -- fake-llm [--port 5055] [--latency-ms 0]
 var command = args.FirstOrDefault() ?? "engine";
 var providers = (ArgText(args, "--providers") ?? "sqlite,postgres").Split(',');
@@ -22,6 +23,8 @@ switch (command)
         return await TrainingBenchmark.RunAsync(ArgValue(args, "--jobs", 200), ArgValue(args, "--poll-ms", 1000),
             double.TryParse(ArgText(args, "--step-seconds"), System.Globalization.CultureInfo.InvariantCulture, out var step) ? step : 0.5,
             (ArgText(args, "--providers") ?? "sqlite").Split(','), ForgeSettings(args));
+    case "regex":
+        return RegexBenchmark.Run(ArgValue(args, "--kb", 100), ArgValue(args, "--repeat", 3));
     case "fake-llm":
         return await FakeLlm.ServeAsync(ArgValue(args, "--port", 5055), ArgValue(args, "--latency-ms", 0));
     // The export benchmark's child processes: each export's peak memory is measured in a process of its own.
@@ -30,7 +33,7 @@ switch (command)
     case "export-run":
         return await ExportProcesses.RunAsync(ArgText(args, "--data")!, ArgText(args, "--format")!, ArgText(args, "--schema")!);
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: engine, ingestion, export, generation, training, fake-llm");
+        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: engine, ingestion, export, generation, training, regex, fake-llm");
         return 2;
 }
 

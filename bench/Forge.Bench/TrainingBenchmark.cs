@@ -66,7 +66,7 @@ public static class TrainingBenchmark
             ["Forge:DataPath"] = root,
             ["Forge:Role"] = "worker",
             ["Forge:Training:PollIntervalMs"] = $"{pollMs}",
-            ["Forge:Training:Local:Command"] = $"STEP_SECONDS={stepSeconds.ToString(CultureInfo.InvariantCulture)} sh {script}",
+            ["Forge:Training:Local:Command"] = $"env STEP_SECONDS={stepSeconds.ToString(CultureInfo.InvariantCulture)} sh {script}",
             ["Forge:Training:Local:WorkDirectory"] = workDir,
         };
         if (database == "postgres")

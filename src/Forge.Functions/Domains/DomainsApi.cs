@@ -143,6 +143,6 @@ public static partial class DomainsApi
         }
     }
 
-    [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$", RegexOptions.NonBacktracking)]
     private static partial Regex SlugFormat();
 }

@@ -28,6 +28,6 @@ public sealed partial class RequestIdMiddleware(RequestDelegate next)
 
     public static bool IsValid(string? requestId) => !string.IsNullOrEmpty(requestId) && ValidRequestId().IsMatch(requestId);
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$", RegexOptions.NonBacktracking)]
     private static partial Regex ValidRequestId();
 }

@@ -14,9 +14,13 @@ public sealed record CreateModelRequest(
     [property: JsonPropertyName("config")] JsonObject? Config,
     [property: JsonPropertyName("capabilities")] JsonObject? Capabilities);
 
-/// <summary>A partial update: absent fields are kept. <c>status</c> archives a model or brings it back.</summary>
+/// <summary>
+/// A partial update: absent fields are kept. <c>status</c> archives a model or brings it back. <c>base_model</c> is
+/// checked like a registration's and may only repeat the registered one.
+/// </summary>
 public sealed record UpdateModelRequest(
     [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("base_model")] string? BaseModel,
     [property: JsonPropertyName("version")] string? Version,
     [property: JsonPropertyName("status")] string? Status,
     [property: JsonPropertyName("config")] JsonObject? Config,

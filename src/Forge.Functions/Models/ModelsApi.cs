@@ -1,6 +1,7 @@
 using Forge.Functions.Hosting;
 using Forge.Functions.TrainingJobs;
 using Forge.Shared.Data;
+using Forge.Shared.Training;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,7 +24,9 @@ public static class ModelsApi
         var rules = new FieldRules()
             .Required("name", request.Name, 1, 200)
             .Check(request.Name is null || !string.IsNullOrWhiteSpace(request.Name), "name", "Must not be blank")
-            .Required("base_model", request.BaseModel, 1, 200)
+            .Required("base_model", request.BaseModel, 1, BaseModelName.MaxLength)
+            // It reaches providers' APIs and the local provider's command line: only an id's characters.
+            .Check(request.BaseModel is null || BaseModelName.IsValid(request.BaseModel), "base_model", BaseModelName.Rule)
             .Required("provider", request.Provider, 1, 50)
             .Length("model_family", request.ModelFamily, 0, 100)
             .Length("version", request.Version, 0, 100);
@@ -98,6 +101,7 @@ public static class ModelsApi
     public static async Task<Ok<ModelResponse>> UpdateModel(Guid model_id, UpdateModelRequest request, ForgeDbContext db, TimeProvider time, CancellationToken ct)
     {
         new FieldRules()
+            .Check(request.BaseModel is null || BaseModelName.IsValid(request.BaseModel), "base_model", BaseModelName.Rule)
             .Length("name", request.Name, 1, 200)
             .Check(request.Name is null || !string.IsNullOrWhiteSpace(request.Name), "name", "Must not be blank")
             .Length("version", request.Version, 0, 100)
@@ -108,6 +112,11 @@ public static class ModelsApi
         // The lifecycle moves a model under this row lock too, so an archive cannot interleave with a job ending.
         await TrainingLifecycle.LockModelAsync(db, model_id, ct);
         var model = await db.Models.FirstOrDefaultAsync(m => m.Id == model_id, ct) ?? throw new NotFoundException("Model", model_id);
+        if (request.BaseModel is not null && request.BaseModel != model.BaseModel)
+        {
+            // Its jobs and fine-tuned model were made from the registered one; another base is another model.
+            throw new ValidationException("base_model", "Cannot be changed once registered; register a new model for another base model");
+        }
         if (request.Name is not null && request.Name != model.Name && await db.Models.AnyAsync(m => m.Name == request.Name, ct))
         {
             throw new ValidationException("name", $"A model named '{request.Name}' already exists");

@@ -43,6 +43,11 @@ public static class TrainingHyperparameters
         {
             return;
         }
+        // Names reach providers' APIs and the local command's environment: identifiers only.
+        if (hyperparameters.Any(h => h.Key.Length is 0 or > 64 || !h.Key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-')))
+        {
+            rules.Add("hyperparameters", "Names must be 1-64 of the characters A-Z a-z 0-9 . _ -");
+        }
         if (hyperparameters["learning_rate"] is { } rate && Number(rate) is not (> 0 and < 1))
         {
             rules.Add("hyperparameters.learning_rate", "Must be a number between 0 and 1");

@@ -49,6 +49,7 @@ public static class TrainingServices
             sp => new AzureMlTrainingProvider(sp.GetRequiredService<IOptions<AzureMlTrainingOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
 
         services.AddOptions<LocalTrainingOptions>().BindConfiguration(LocalTrainingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LocalTrainingOptions>, LocalTrainingOptionsValidator>();
         services.AddTrainingProvider(LocalTrainingProvider.ProviderName,
             sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<LocalTrainingOptions>>().Value.Command)
                 ? $"Training provider 'local' is not configured: set {LocalTrainingOptions.SectionName}:Command (a training script or container command)" : null,

@@ -71,7 +71,7 @@ public static partial class TrainingPairRules
             < decimal.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*s\s*$")]
+    [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*s\s*$", RegexOptions.NonBacktracking)]
     private static partial Regex TimestampPattern();
 
     public static TrainingPair NewPair(string pairId, string user, DateTime now) => new()

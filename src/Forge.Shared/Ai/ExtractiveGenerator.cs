@@ -147,16 +147,21 @@ public sealed partial class ExtractiveGenerator : IItemGenerator
     internal static GenerationSkippedException TooShort(string why) =>
         new(SegmentTooShort, string.Create(CultureInfo.InvariantCulture, $"The extractive generator skipped this segment: {why}."));
 
-    [GeneratedRegex(@"^[\s>*]*(?:R|A|Resposta|Answer)\s*\d*\s*\**\s*[:：]\s*\**", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    // Every pattern here runs over segment text, so each is NonBacktracking: linear in the text whatever it holds.
+    // The marker sits on one line: with Multiline, a prefix that could cross lines ([\s>*]*) made each line start rescan
+    // every following line of "*" (17 s on 100 KB), so the marker's own whitespace is horizontal ([\s-[\r\n]]).
+    [GeneratedRegex(@"^[\s>*-[\r\n]]*(?:R|A|Resposta|Answer)[\s-[\r\n]]*\d*[\s-[\r\n]]*\**[\s-[\r\n]]*[:：]\s*\**",
+        RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex AnswerMarker();
 
-    [GeneratedRegex(@"^[\s#>*]*(?:(?:P|Q|Pergunta|Question)\s*\d*\s*\**\s*[:：]\s*\**)?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[\s#>*]*(?:(?:P|Q|Pergunta|Question)\s*\d*\s*\**\s*[:：]\s*\**)?",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex QuestionPrefix();
 
     [GeneratedRegex(@"^(?:nome|name|full[ _]?name|nome[ _]completo|cliente|customer|client|raz[ãa]o[ _]social|empresa|company|contato|contact)$",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex SubjectKey();
 
-    [GeneratedRegex(@"\s+")]
+    [GeneratedRegex(@"\s+", RegexOptions.NonBacktracking)]
     private static partial Regex Whitespace();
 }

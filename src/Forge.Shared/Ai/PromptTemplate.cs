@@ -60,6 +60,7 @@ public static partial class PromptTemplate
     }
 
     // A name is a run of non-space characters without braces or dots; the dotted part may hold spaces ("fields.Razão Social").
-    [GeneratedRegex(@"\{(?<name>[^{}\s.""':]+)(?:\.(?<sub>[^{}\r\n.""]+))?\}", RegexOptions.CultureInvariant)]
+    // NonBacktracking: templates are user text.
+    [GeneratedRegex(@"\{(?<name>[^{}\s.""':]+)(?:\.(?<sub>[^{}\r\n.""]+))?\}", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Placeholder();
 }

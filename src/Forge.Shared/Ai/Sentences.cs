@@ -75,13 +75,14 @@ internal static partial class Sentences
             var start = 0;
             foreach (Match boundary in Boundary().Matches(unit))
             {
-                var candidate = unit[start..boundary.Index];
+                var gap = boundary.Groups["gap"];
+                var candidate = unit[start..gap.Index];
                 if (EndsWithAbbreviation(candidate))
                 {
                     continue;
                 }
                 Add(sentences, candidate);
-                start = boundary.Index + boundary.Length;
+                start = gap.Index + gap.Length;
             }
             Add(sentences, unit[start..]);
         }
@@ -170,19 +171,23 @@ internal static partial class Sentences
         }
     }
 
-    // After . ! ? … (and any closing quote or bracket), whitespace, then something that can open a sentence.
-    [GeneratedRegex(@"(?<=[.!?…][""”’)\]]?)\s+(?=[\p{Lu}\p{N}""“(¿¡])")]
+    // All of these run over segment text, so all are NonBacktracking (linear whatever the text holds), which rules out
+    // lookarounds.
+
+    // After . ! ? … (and any closing quote or bracket), whitespace (the gap), then something that can open a sentence.
+    // The opener is consumed but cannot be the terminator of the next boundary, so no boundary is lost.
+    [GeneratedRegex(@"[.!?…][""”’)\]]?(?<gap>\s+)[\p{Lu}\p{N}""“(¿¡]", RegexOptions.NonBacktracking)]
     private static partial Regex Boundary();
 
-    [GeneratedRegex(@"^(?:[-•*–]\s|\(?[a-z0-9]{1,3}[).]\s|[IVXivx]{1,4}\s*[-–)]\s)")]
+    [GeneratedRegex(@"^(?:[-•*–]\s|\(?[a-z0-9]{1,3}[).]\s|[IVXivx]{1,4}\s*[-–)]\s)", RegexOptions.NonBacktracking)]
     private static partial Regex ListItem();
 
-    [GeneratedRegex(@"[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*")]
+    [GeneratedRegex(@"[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*", RegexOptions.NonBacktracking)]
     private static partial Regex WordPattern();
 
-    [GeneratedRegex(@"[ãõçâêôáéíóúà]", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"[ãõçâêôáéíóúà]", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex PortugueseLetters();
 
-    [GeneratedRegex(@"\s+")]
+    [GeneratedRegex(@"\s+", RegexOptions.NonBacktracking)]
     private static partial Regex Whitespace();
 }

@@ -19,6 +19,10 @@ public static partial class PiiDetector
     // Fewer digits than this after a '+' or in a phone-shaped match is a quantity, not a phone number.
     private const int MinPhoneDigits = 8;
 
+    // The patterns need lookarounds (not inside a word or a number), which NonBacktracking lacks; they are linear in
+    // practice (bounded repeats, delimited runs), and this caps each match should a text prove otherwise.
+    private const int MatchTimeoutMs = 500;
+
     /// <summary>The types found in <paramref name="text"/>, each once, in the order of <see cref="Types"/>.</summary>
     public static IReadOnlyList<string> Detect(string text)
     {
@@ -29,16 +33,7 @@ public static partial class PiiDetector
         var cnpj = Collect(CnpjPattern(), text, taken, static value => BrazilianTaxIds.IsCnpj(value));
         var cpf = Collect(CpfPattern(), text, taken, static value => BrazilianTaxIds.IsCpf(value));
 
-        var phone = false;
-        foreach (var match in PhonePattern().EnumerateMatches(text))
-        {
-            var value = text.AsSpan(match.Index, match.Length);
-            if (!Overlaps(taken, match.Index, match.Length) && CountDigits(value) >= MinPhoneDigits)
-            {
-                phone = true;
-                break;
-            }
-        }
+        var phone = AnyPhone(text, taken);
 
         var found = new List<string>(4);
         if (email)
@@ -62,18 +57,46 @@ public static partial class PiiDetector
 
     private delegate bool Validator(ReadOnlySpan<char> value);
 
+    // A text that cannot be checked in time is reported as holding the type: a flagged item gets a reviewer's look, an
+    // unflagged one does not.
     private static bool Collect(Regex pattern, string text, List<Range> taken, Validator isValid)
     {
         var found = false;
-        foreach (var match in pattern.EnumerateMatches(text))
+        try
         {
-            if (!Overlaps(taken, match.Index, match.Length) && isValid(text.AsSpan(match.Index, match.Length)))
+            foreach (var match in pattern.EnumerateMatches(text))
             {
-                taken.Add(new Range(match.Index, match.Index + match.Length));
-                found = true;
+                if (!Overlaps(taken, match.Index, match.Length) && isValid(text.AsSpan(match.Index, match.Length)))
+                {
+                    taken.Add(new Range(match.Index, match.Index + match.Length));
+                    found = true;
+                }
             }
         }
+        catch (RegexMatchTimeoutException)
+        {
+            return true;
+        }
         return found;
+    }
+
+    private static bool AnyPhone(string text, List<Range> taken)
+    {
+        try
+        {
+            foreach (var match in PhonePattern().EnumerateMatches(text))
+            {
+                if (!Overlaps(taken, match.Index, match.Length) && CountDigits(text.AsSpan(match.Index, match.Length)) >= MinPhoneDigits)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return true;
+        }
     }
 
     private static bool Overlaps(List<Range> taken, int start, int length)
@@ -99,16 +122,16 @@ public static partial class PiiDetector
     }
 
     [GeneratedRegex(@"(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}(?![\p{L}\p{N}])",
-        RegexOptions.CultureInvariant)]
+        RegexOptions.CultureInvariant, MatchTimeoutMs)]
     private static partial Regex EmailPattern();
 
     // Numeric with or without the usual punctuation, or alphanumeric written with the full punctuation (a bare
     // 14-character code is too often something else).
     [GeneratedRegex(@"(?<![\p{L}\p{N}./-])(?:\d{2}\.?\d{3}\.?\d{3}/?\d{4}-?\d{2}|[0-9A-Z]{2}\.[0-9A-Z]{3}\.[0-9A-Z]{3}/[0-9A-Z]{4}-\d{2})(?![\p{L}\p{N}]|[./-]\p{N})",
-        RegexOptions.CultureInvariant)]
+        RegexOptions.CultureInvariant, MatchTimeoutMs)]
     private static partial Regex CnpjPattern();
 
-    [GeneratedRegex(@"(?<![\p{L}\p{N}./-])\d{3}\.?\d{3}\.?\d{3}-?\d{2}(?![\p{L}\p{N}]|[./-]\p{N})", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\p{L}\p{N}./-])\d{3}\.?\d{3}\.?\d{3}-?\d{2}(?![\p{L}\p{N}]|[./-]\p{N})", RegexOptions.CultureInvariant, MatchTimeoutMs)]
     private static partial Regex CpfPattern();
 
     // Not inside a word or a number, not after a currency sign; the shapes are:
@@ -125,6 +148,6 @@ public static partial class PiiDetector
         + @"|\d{2}\s[2-5]\d{3}-\d{4}"
         + @"|9\d{4}-\d{4})"
         + @"(?![\p{L}\p{N}]|[.,/-]\p{N})",
-        RegexOptions.CultureInvariant)]
+        RegexOptions.CultureInvariant, MatchTimeoutMs)]
     private static partial Regex PhonePattern();
 }

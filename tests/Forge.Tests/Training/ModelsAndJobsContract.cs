@@ -53,6 +53,58 @@ public abstract class ModelsAndJobsContract(ForgeApiFactory factory)
         (await client.GetAsync($"/api/v1/models/{Guid.NewGuid()}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
+    [Theory]
+    [InlineData("$(id > /tmp/forge-pwned)")]
+    [InlineData("`id`")]
+    [InlineData("llama'; id; '")]
+    [InlineData("llama 3")]
+    [InlineData("-rf")]
+    [InlineData("llama\n3")]
+    [InlineData("https://evil.example/?a=b&c")]
+    public async Task ABaseModelWithCharactersOutsideAnIdsIsRefusedOnRegistrationAndUpdate(string baseModel)
+    {
+        // Issue 10: it reached the local provider's command line; a shell read it when the command quoted the placeholder.
+        var name = $"Injected {Guid.NewGuid():N}";
+        var existing = await DatasetScenario.Expect(await client.PostAsJsonAsync("/api/v1/models", new { name = $"{name} ok", base_model = "meta-llama/Llama-3.2-1B", provider = "local" }), HttpStatusCode.Created);
+        var modelId = existing.GetProperty("id").GetGuid();
+
+        var registration = await client.PostAsJsonAsync("/api/v1/models", new { name, base_model = baseModel, provider = "local" });
+        var update = await client.PutAsJsonAsync($"/api/v1/models/{modelId}", new { base_model = baseModel, version = "2" });
+
+        foreach (var refused in new[] { registration, update })
+        {
+            var error = await DatasetScenario.Expect(refused, HttpStatusCode.UnprocessableEntity);
+            error.EnumerateObject().Select(p => p.Name).Should().Equal("error", "details", "request_id");
+            error.GetProperty("details").GetProperty("base_model").GetString().Should().Contain("A-Z a-z 0-9 . _ / : @ + -");
+        }
+        var models = await DatasetScenario.Expect(await client.GetAsync("/api/v1/models?provider=local"), HttpStatusCode.OK);
+        models.EnumerateArray().Should().NotContain(m => m.GetProperty("name").GetString() == name, "a refused registration writes nothing");
+        var kept = await DatasetScenario.Expect(await client.GetAsync($"/api/v1/models/{modelId}"), HttpStatusCode.OK);
+        kept.GetProperty("base_model").GetString().Should().Be("meta-llama/Llama-3.2-1B");
+        kept.GetProperty("version").ValueKind.Should().Be(JsonValueKind.Null, "a refused update changes nothing");
+    }
+
+    [Fact]
+    public async Task ProviderModelIdsAndCheckpointPathsAreAcceptedAndTheBaseModelIsFixedOnceRegistered()
+    {
+        var ids = new[] { "ft:gpt-4o-mini-2024-07-18:org::AbC123", "/models/llama-3.1-8b@v2+lora", "Qwen/Qwen2.5-7B-Instruct_v1.0" };
+        var created = new List<Guid>();
+        foreach (var id in ids)
+        {
+            var model = await DatasetScenario.Expect(await client.PostAsJsonAsync("/api/v1/models",
+                new { name = $"{id} {Guid.NewGuid():N}", base_model = id, provider = "local" }), HttpStatusCode.Created);
+            model.GetProperty("base_model").GetString().Should().Be(id);
+            created.Add(model.GetProperty("id").GetGuid());
+        }
+
+        var same = await client.PutAsJsonAsync($"/api/v1/models/{created[0]}", new { base_model = ids[0], version = "2" });
+        var other = await client.PutAsJsonAsync($"/api/v1/models/{created[0]}", new { base_model = ids[1] });
+
+        (await DatasetScenario.Expect(same, HttpStatusCode.OK)).GetProperty("version").GetString().Should().Be("2");
+        (await DatasetScenario.Expect(other, HttpStatusCode.UnprocessableEntity)).GetProperty("details").GetProperty("base_model").GetString()
+            .Should().Contain("Cannot be changed");
+    }
+
     [Fact]
     public async Task AModelIsArchivedAndRestoredAndCannotTrainWhileArchived()
     {
@@ -90,6 +142,9 @@ public abstract class ModelsAndJobsContract(ForgeApiFactory factory)
             .GetProperty("details").GetProperty("provider").GetString().Should().Contain("Forge:Training:Together");
         (await Refused(new { model_id = scenario.ModelId, dataset_id = scenario.DatasetId, provider = "local", hyperparameters = new { epochs = 0, learning_rate = 5 } }, HttpStatusCode.UnprocessableEntity))
             .GetProperty("details").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("hyperparameters.epochs", "hyperparameters.learning_rate");
+        (await Refused(new Dictionary<string, object> { ["model_id"] = scenario.ModelId, ["dataset_id"] = scenario.DatasetId, ["provider"] = "local",
+                ["hyperparameters"] = new Dictionary<string, object> { ["$(id)"] = 1 } }, HttpStatusCode.UnprocessableEntity))
+            .GetProperty("details").GetProperty("hyperparameters").GetString().Should().Contain("A-Z a-z 0-9 . _ -");
         (await Refused(new { provider = "local" }, HttpStatusCode.UnprocessableEntity)).GetProperty("details").GetProperty("model_id").GetString().Should().Be("Field required");
         (await Refused(new { model_id = scenario.ModelId, dataset_id = scenario.DatasetId, provider = "local", dataset_export_id = Guid.NewGuid() }, HttpStatusCode.NotFound))
             .GetProperty("error").GetString().Should().Contain("Export");

@@ -57,15 +57,16 @@ public sealed partial class ChatMessageSegmenter : ISegmenter
     private const string Time = @"(?<time>\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?\s?[Mm]\.?)?)";
     private const string Speaker = @"(?<speaker>[^:\n\[\]]{1,60}?):(?:\s|$)";
 
-    [GeneratedRegex(@"^[\s\u200e\ufeff]*" + Date + @",?\s+" + Time + @"\s+[-–]\s+(?:" + Speaker + ")?", RegexOptions.ExplicitCapture)]
+    // Matched against every line of user text: NonBacktracking keeps each match linear in the line.
+    [GeneratedRegex(@"^[\s\u200e\ufeff]*" + Date + @",?\s+" + Time + @"\s+[-–]\s+(?:" + Speaker + ")?", RegexOptions.ExplicitCapture | RegexOptions.NonBacktracking)]
     private static partial Regex WhatsAppLine();
 
-    [GeneratedRegex(@"^[\s\u200e\ufeff]*\[" + Date + @",?\s+" + Time + @"\]\s*(?:" + Speaker + ")?", RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"^[\s\u200e\ufeff]*\[" + Date + @",?\s+" + Time + @"\]\s*(?:" + Speaker + ")?", RegexOptions.ExplicitCapture | RegexOptions.NonBacktracking)]
     private static partial Regex WhatsAppBracketLine();
 
-    [GeneratedRegex(@"^[\s\u200e\ufeff]*\[" + Time + @"\]\s*" + Speaker, RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"^[\s\u200e\ufeff]*\[" + Time + @"\]\s*" + Speaker, RegexOptions.ExplicitCapture | RegexOptions.NonBacktracking)]
     private static partial Regex TimeBracketLine();
 
-    [GeneratedRegex(@"^[\s\u200e\ufeff]*(?<speaker>\p{L}[\p{L}\p{N} ._'’()-]{0,40}?):(?:\s|$)", RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"^[\s\u200e\ufeff]*(?<speaker>\p{L}[\p{L}\p{N} ._'’()-]{0,40}?):(?:\s|$)", RegexOptions.ExplicitCapture | RegexOptions.NonBacktracking)]
     private static partial Regex PlainLine();
 }

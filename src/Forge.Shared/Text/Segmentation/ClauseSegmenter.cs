@@ -40,7 +40,7 @@ public sealed partial class ClauseSegmenter : ISegmenter
     {
         var fields = new JsonObject
         {
-            ["clause_number"] = OrdinalSuffixGap().Replace(Whitespace().Replace(match.Groups["num"].Value.Trim(), " "), ""),
+            ["clause_number"] = OrdinalSuffixGap().Replace(Whitespace().Replace(match.Groups["num"].Value.Trim(), " "), "${suffix}"),
             ["clause_label"] = Whitespace().Replace(match.Groups["label"].Value.Trim(), " "),
         };
         var rest = match.Groups["rest"].Value.Trim().TrimStart('.', ':', '-', '–', '—', ')', ' ', '\t').Trim().Trim('*').Trim();
@@ -55,19 +55,21 @@ public sealed partial class ClauseSegmenter : ISegmenter
         @"(?:primeir[oa]|segund[oa]|terceir[oa]|quart[oa]|quint[oa]|sext[oa]|s[ée]tim[oa]|oitav[oa]|non[oa]|d[ée]cim[oa]" +
         @"|vig[ée]sim[oa]|trig[ée]sim[oa]|quadrag[ée]sim[oa]|[úu]nic[oa])\b";
 
+    // Matched against every line of user text, so NonBacktracking (linear in the line), which has no lookarounds: what
+    // must follow a numbered label (a blank, or blanks and a capital) opens the rest of the line instead.
     [GeneratedRegex(
         @"^[\s#*>]*(?:" +
         @"(?<label>(?:cl[áa]usula|clause|artigo|article|art\.?|section|sec\.|se[çc][ãa]o|par[áa]grafo|§)\s*" +
-        @"(?<num>\d+(?:\.\d+)*\s?[ªº°]?|" + Ordinal + @"(?:[\s-]+" + Ordinal + @")?))" +
-        @"|(?<label>(?<num>\d+(?:\.\d+)+)\.?)(?=\s|$)" +
-        @"|(?<label>(?<num>\d+)\.)(?=\s+(?-i:\p{Lu}))" +
-        @")(?<rest>.*)$",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+        @"(?<num>\d+(?:\.\d+)*\s?[ªº°]?|" + Ordinal + @"(?:[\s-]+" + Ordinal + @")?))(?<rest>.*)" +
+        @"|(?<label>(?<num>\d+(?:\.\d+)+)\.?)(?<rest>\s.*|)" +
+        @"|(?<label>(?<num>\d+)\.)(?<rest>\s+(?-i:\p{Lu}).*)" +
+        @")$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.NonBacktracking)]
     private static partial Regex Marker();
 
-    [GeneratedRegex(@"\s+(?=[ªº°])")]
+    [GeneratedRegex(@"\s+(?<suffix>[ªº°])", RegexOptions.ExplicitCapture | RegexOptions.NonBacktracking)]
     private static partial Regex OrdinalSuffixGap();
 
-    [GeneratedRegex(@"\s+")]
+    [GeneratedRegex(@"\s+", RegexOptions.NonBacktracking)]
     private static partial Regex Whitespace();
 }

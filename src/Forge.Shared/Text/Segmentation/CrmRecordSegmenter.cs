@@ -106,6 +106,9 @@ public sealed partial class CrmRecordSegmenter : ISegmenter
         }
     }
 
-    [GeneratedRegex(@"^\s*(?<key>[\p{L}\p{N}][^:\n]{0,59}?)\s*:(?!//)\s*(?<value>.*)$", RegexOptions.ExplicitCapture)]
+    // Matched against every line of user text, so NonBacktracking (linear in the line), which has no lookahead: the value
+    // (trimmed by the caller) is anything after the colon that does not start with "//", so a URL is not a key.
+    [GeneratedRegex(@"^\s*(?<key>[\p{L}\p{N}][^:\n]{0,59}?)\s*:(?<value>(?:[^/\n].*|/(?:[^/\n].*)?)?)$",
+        RegexOptions.ExplicitCapture | RegexOptions.NonBacktracking)]
     private static partial Regex KeyValueLine();
 }

@@ -76,9 +76,12 @@ public sealed partial class FaqSegmenter : ISegmenter
 
     private static string Clean(string question) => question.TrimStart('#', '>', ' ').Trim().Trim('*').Trim();
 
-    [GeneratedRegex(@"^[\s#>*]*(?:P|Q|Pergunta|Question)\s*\d*\s*\**\s*[:：]\s*\**", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // NonBacktracking: on a long line with no colon, "Q" then \s*\d*\s*\**\s* would try every split of the blanks.
+    [GeneratedRegex(@"^[\s#>*]*(?:P|Q|Pergunta|Question)\s*\d*\s*\**\s*[:：]\s*\**",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex QuestionMarker();
 
-    [GeneratedRegex(@"^[\s>*]*(?:R|A|Resposta|Answer)\s*\d*\s*\**\s*[:：]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[\s>*]*(?:R|A|Resposta|Answer)\s*\d*\s*\**\s*[:：]",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex AnswerMarker();
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Forge.Shared.Training.Local;
 
@@ -8,7 +7,7 @@ namespace Forge.Shared.Training.Local;
 /// One job's folder, the only record of a local job that survives a Forge restart: the training data, the
 /// hyperparameters, the launch script, the process's pid, its logs and, once it ended, its exit code.
 /// </summary>
-internal sealed partial class LocalJobFolder(string path)
+internal sealed class LocalJobFolder(string path)
 {
     public string Path { get; } = path;
 
@@ -41,32 +40,20 @@ internal sealed partial class LocalJobFolder(string path)
     public int? ReadExitCode() => ReadInt(ExitCode);
 
     /// <summary>
-    /// The script that runs the command: it reports its own pid (it leads a new session, so the pid is also the
-    /// process group id), sends the command's output to the logs, and writes the exit code when the command ends,
-    /// each file through a rename so a reader never sees half of it.
+    /// The script that runs the command, given to it as the script's own arguments: it reports its own pid (it leads a
+    /// new session, so the pid is also the process group id), sends the command's output to the logs, and writes the
+    /// exit code when the command ends, each file through a rename so a reader never sees half of it. The command is
+    /// run as <c>exec "$@"</c>: its words are never parsed by the shell, and the first is a program, not a builtin.
+    /// Only this folder's own paths are in the script's text, quoted.
     /// </summary>
-    public string LaunchScript(string command, string jobName) => string.Join('\n',
+    public string LaunchScript(string jobName) => string.Join('\n',
         "#!/bin/sh",
         $"# Forge training job {jobName}: runs detached from Forge, which follows it through the files in this folder.",
         $"exec </dev/null >>{ShellQuote(LauncherLog)} 2>&1",
         $"echo $$ > {ShellQuote(Pid)}.tmp && mv {ShellQuote(Pid)}.tmp {ShellQuote(Pid)}",
-        "(",
-        command,
-        $") >{ShellQuote(Stdout)} 2>{ShellQuote(Stderr)}",
+        $"( exec \"$@\" ) >{ShellQuote(Stdout)} 2>{ShellQuote(Stderr)}",
         $"echo $? > {ShellQuote(ExitCode)}.tmp && mv {ShellQuote(ExitCode)}.tmp {ShellQuote(ExitCode)}",
         "");
-
-    /// <summary>
-    /// The configured command with its placeholders replaced by single-quoted values, safe whatever they hold. One
-    /// pass, so a value that happens to contain a placeholder's name is not replaced again.
-    /// </summary>
-    public string Substitute(string command, string baseModel) => PlaceholderPattern().Replace(command, match => ShellQuote(match.Value switch
-    {
-        "{data}" => TrainingFile,
-        "{output}" => OutputDirectory,
-        "{base_model}" => baseModel,
-        _ => HyperparametersFile,
-    }));
 
     /// <summary>The last lines of stderr, which is where a failed training says why.</summary>
     public string StderrTail(int maxBytes = 4096, int maxLines = 20)
@@ -119,7 +106,4 @@ internal sealed partial class LocalJobFolder(string path)
             return null;
         }
     }
-
-    [GeneratedRegex(@"\{(data|output|base_model|hyperparameters_file)\}")]
-    private static partial Regex PlaceholderPattern();
 }

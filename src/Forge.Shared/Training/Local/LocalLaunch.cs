@@ -10,7 +10,7 @@ internal static class LocalLaunch
     /// Each file goes through a rename from a name of this attempt's own, so that two attempts racing here (the
     /// engine runs activities at least once) write the same files whole and never truncate one the other reads.
     /// </summary>
-    public static async Task WriteInputsAsync(TrainingSubmission submission, LocalJobFolder folder, string command, CancellationToken cancellationToken)
+    public static async Task WriteInputsAsync(TrainingSubmission submission, LocalJobFolder folder, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder.OutputDirectory);
         var attempt = Guid.NewGuid().ToString("N");
@@ -22,8 +22,7 @@ internal static class LocalLaunch
         }
         File.Move(partial, folder.TrainingFile, overwrite: true);
         await WriteWholeAsync(folder.HyperparametersFile, submission.Hyperparameters.ToJsonString(), attempt, cancellationToken);
-        var substituted = folder.Substitute(command, submission.BaseModel);
-        await WriteWholeAsync(folder.Script, folder.LaunchScript(substituted, submission.JobName), attempt, cancellationToken);
+        await WriteWholeAsync(folder.Script, folder.LaunchScript(submission.JobName), attempt, cancellationToken);
     }
 
     private static async Task WriteWholeAsync(string path, string text, string attempt, CancellationToken cancellationToken)
@@ -52,11 +51,13 @@ internal static class LocalLaunch
     internal static bool PassedThrough(string name) =>
         PassedNames.Contains(name, StringComparer.Ordinal) || PassedPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal));
 
-    public static async Task StartAsync(TrainingSubmission submission, LocalJobFolder folder, CancellationToken cancellationToken)
+    /// <param name="command">The program and its arguments, placeholders already replaced: each is one argv entry.</param>
+    public static async Task StartAsync(TrainingSubmission submission, LocalJobFolder folder, IReadOnlyList<string> command,
+        LocalJobValues values, CancellationToken cancellationToken)
     {
         // setsid -f: a new session (and process group) whose leader is not Forge's child, so it outlives Forge.
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = folder.Path };
-        foreach (var argument in new[] { "-f", "/bin/sh", folder.Script })
+        foreach (var argument in new[] { "-f", "/bin/sh", folder.Script }.Concat(command))
         {
             start.ArgumentList.Add(argument);
         }
@@ -66,12 +67,10 @@ internal static class LocalLaunch
         {
             start.Environment.Remove(name);
         }
-        start.Environment["FORGE_TRAINING_FILE"] = folder.TrainingFile;
-        start.Environment["FORGE_OUTPUT_DIR"] = folder.OutputDirectory;
-        start.Environment["FORGE_BASE_MODEL"] = submission.BaseModel;
-        start.Environment["FORGE_METHOD"] = submission.Method;
-        start.Environment["FORGE_HYPERPARAMETERS"] = submission.Hyperparameters.ToJsonString();
-        start.Environment["FORGE_JOB_NAME"] = submission.JobName;
+        foreach (var (name, value) in values.Environment)
+        {
+            start.Environment[name] = value;
+        }
         try
         {
             using var launcher = Process.Start(start) ?? throw new PermanentActivityException("setsid could not be started.");

@@ -42,11 +42,18 @@ public sealed partial class LocalTrainingProvider(LocalTrainingOptions options, 
             throw new PermanentActivityException(
                 $"The local training provider has no command: set {LocalTrainingOptions.SectionName}:Command (e.g. 'python3 /opt/train.py --data {{data}} --out {{output}}').");
         }
+        // Checked at start-up too; a provider made without the options validation (tests, tools) checks here.
+        if (LocalCommand.Parse(options.Command) is not { Command: { } command })
+        {
+            throw new PermanentActivityException(LocalTrainingOptionsValidator.Describe(options.Command));
+        }
         if (!SafeJobName().IsMatch(submission.JobName))
         {
             throw new PermanentActivityException($"'{submission.JobName}' cannot name a local job folder: use letters, digits, '.', '_' and '-'.");
         }
         var folder = new LocalJobFolder(Path.Combine(WorkDirectory, submission.JobName));
+        // Before anything is written: a refused value leaves no folder, script or process behind.
+        var values = LocalJobValues.For(submission, folder);
         if (folder.ReadPid() is { } existing)
         {
             return Submitted(submission.JobName, folder, existing);
@@ -62,7 +69,7 @@ public sealed partial class LocalTrainingProvider(LocalTrainingOptions options, 
             File.Delete(folder.Launched);
         }
 
-        await LocalLaunch.WriteInputsAsync(submission, folder, options.Command!, cancellationToken);
+        await LocalLaunch.WriteInputsAsync(submission, folder, cancellationToken);
         if (!LocalLaunch.TryClaim(folder))
         {
             // Another attempt of this submission is launching right now; follow its process.
@@ -70,7 +77,7 @@ public sealed partial class LocalTrainingProvider(LocalTrainingOptions options, 
                 ? Submitted(submission.JobName, folder, pid)
                 : throw new RetryableActivityException($"Another submission of {submission.JobName} is starting its process.");
         }
-        await LocalLaunch.StartAsync(submission, folder, cancellationToken);
+        await LocalLaunch.StartAsync(submission, folder, command.Arguments(values.Placeholders), values, cancellationToken);
         return await WaitForPidAsync(folder, cancellationToken) is { } started
             ? Submitted(submission.JobName, folder, started)
             : throw new PermanentActivityException(
@@ -244,6 +251,6 @@ public sealed partial class LocalTrainingProvider(LocalTrainingOptions options, 
         ? value.TryGetValue<long>(out var number) ? number : value.TryGetValue<int>(out var small) ? small : null
         : null;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$", RegexOptions.NonBacktracking)]
     private static partial Regex SafeJobName();
 }

@@ -98,6 +98,6 @@ public static partial class OpenAiFineTuneRequest
             ? double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture)
             : null;
 
-    [GeneratedRegex("[^A-Za-z0-9_.-]+")]
+    [GeneratedRegex("[^A-Za-z0-9_.-]+", RegexOptions.NonBacktracking)]
     private static partial Regex NotSuffixCharacters();
 }

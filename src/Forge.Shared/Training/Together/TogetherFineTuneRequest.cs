@@ -235,7 +235,7 @@ public static partial class TogetherFineTuneRequest
             ? double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture)
             : null;
 
-    [GeneratedRegex("[^A-Za-z0-9_.-]+")]
+    [GeneratedRegex("[^A-Za-z0-9_.-]+", RegexOptions.NonBacktracking)]
     private static partial Regex NotSuffixCharacters();
 
     private sealed class InvalidHyperparameter(string message) : Exception(message);

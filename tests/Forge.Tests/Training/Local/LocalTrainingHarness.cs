@@ -27,8 +27,8 @@ public sealed class LocalTrainingHarness : IDisposable
     public static byte[] TrainingBytes { get; } = Encoding.UTF8.GetBytes("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n");
 
     /// <summary>A provider as a fresh Forge process would make it: nothing shared with earlier ones but the folder.</summary>
-    public LocalTrainingProvider Provider(string command, int cancelGraceSeconds = 10) =>
-        new(new LocalTrainingOptions { Command = command, WorkDirectory = WorkDirectory, CancelGraceSeconds = cancelGraceSeconds },
+    public LocalTrainingProvider Provider(string command, int cancelGraceSeconds = 10, string? workDirectory = null) =>
+        new(new LocalTrainingOptions { Command = command, WorkDirectory = workDirectory ?? WorkDirectory, CancelGraceSeconds = cancelGraceSeconds },
             new DataOptions { DataPath = Path.Combine(Root, "data") }, TimeProvider.System);
 
     /// <summary>Writes a <c>sh</c> script and returns the command that runs it.</summary>
@@ -41,8 +41,8 @@ public sealed class LocalTrainingHarness : IDisposable
 
     public string FileIn(string name) => Path.Combine(Root, name);
 
-    public static TrainingSubmission Submission(string jobName = "forge-test", string baseModel = "meta-llama/Llama-3.2-1B") => new(
-        Guid.NewGuid(), jobName, baseModel, "sft", new JsonObject { ["n_epochs"] = 3, ["learning_rate"] = 0.0002 },
+    public static TrainingSubmission Submission(string jobName = "forge-test", string baseModel = "meta-llama/Llama-3.2-1B", JsonObject? hyperparameters = null) => new(
+        Guid.NewGuid(), jobName, baseModel, "sft", hyperparameters ?? new JsonObject { ["n_epochs"] = 3, ["learning_rate"] = 0.0002 },
         new TrainingData("exports/x/train.jsonl", "train.jsonl", TrainingBytes.Length, "abc", new Uri("https://forge.example/x"),
             _ => Task.FromResult<Stream>(new MemoryStream(TrainingBytes))));
 

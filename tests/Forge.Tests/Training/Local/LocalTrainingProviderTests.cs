@@ -97,8 +97,9 @@ public sealed class LocalTrainingProviderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("exec true", TrainingState.Succeeded, null)]
-    [InlineData("exit 4", TrainingState.Failed, "exited with code 4")]
+    [InlineData("sh -c 'exec true'", TrainingState.Succeeded, null)]
+    [InlineData("sh -c 'exit 4'", TrainingState.Failed, "exited with code 4")]
+    [InlineData("no-such-trainer --data {data}", TrainingState.Failed, "exited with code 127")]
     public async Task ACommandThatExecsOrExitsStillHasItsExitCodeRecorded(string command, string status, string? error)
     {
         var provider = _harness.Provider(command);

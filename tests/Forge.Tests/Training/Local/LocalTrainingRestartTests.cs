@@ -64,20 +64,21 @@ public sealed class LocalTrainingRestartTests : IDisposable
     [Fact]
     public async Task CommandGetsTheSubstitutedPlaceholdersAndTheJobEnvironment()
     {
-        const string awkwardModel = "org/model 'quoted' $HOME {data}";
+        const string model = "org/model-1.5@v2:q4+lora";
         var args = _harness.FileIn("args");
         var env = _harness.FileIn("env");
         var script = _harness.Script($$"""
             for a in "$@"; do printf '%s\n' "$a"; done > {{LocalPath(args)}}
             env | grep -E '^(FORGE_|Forge__|ConnectionStrings__|AZURE_CLIENT_SECRET|PATH=)' | sort > {{LocalPath(env)}}
             """);
-        var provider = _harness.Provider(script + " {data} {output} {base_model} {hyperparameters_file}");
+        var provider = _harness.Provider(script + " --data {data} {output} {base_model} {hyperparameters_file} {job_name}");
+        var submission = Submission(baseModel: model);
         Environment.SetEnvironmentVariable("Forge__LocalTrainingTest__Secret", "must-not-leak");
         Environment.SetEnvironmentVariable("ConnectionStrings__ForgeTest", "Password=must-not-leak");
         Environment.SetEnvironmentVariable("AZURE_CLIENT_SECRET", "must-not-leak");
         try
         {
-            var handle = await _harness.SubmitAsync(provider, Submission(baseModel: awkwardModel));
+            var handle = await _harness.SubmitAsync(provider, submission);
             await PollUntilAsync(provider, handle, s => TrainingState.IsTerminal(s.Status), "the job to end");
         }
         finally
@@ -89,12 +90,14 @@ public sealed class LocalTrainingRestartTests : IDisposable
 
         var job = Path.Combine(_harness.WorkDirectory, "forge-test");
         File.ReadAllLines(args).Should().Equal(
-            Path.Combine(job, "train.jsonl"), Path.Combine(job, "output"), awkwardModel, Path.Combine(job, "hyperparameters.json"));
+            "--data", Path.Combine(job, "train.jsonl"), Path.Combine(job, "output"), model, Path.Combine(job, "hyperparameters.json"), "forge-test");
         File.ReadAllBytes(Path.Combine(job, "train.jsonl")).Should().Equal(TrainingBytes);
         JsonNode.Parse(File.ReadAllText(Path.Combine(job, "hyperparameters.json")))!["n_epochs"]!.GetValue<int>().Should().Be(3);
         var variables = File.ReadAllLines(env);
         variables.Should().Contain([
-            $"FORGE_BASE_MODEL={awkwardModel}",
+            $"FORGE_BASE_MODEL={model}",
+            $"FORGE_HYPERPARAMETERS_FILE={Path.Combine(job, "hyperparameters.json")}",
+            $"FORGE_JOB_ID={submission.JobId}",
             "FORGE_JOB_NAME=forge-test",
             "FORGE_METHOD=sft",
             $"FORGE_OUTPUT_DIR={Path.Combine(job, "output")}",
