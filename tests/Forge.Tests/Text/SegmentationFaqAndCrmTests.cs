@@ -123,6 +123,31 @@ public sealed class SegmentationFaqAndCrmTests
     }
 
     [Fact]
+    public void ANoteOfTensOfThousandsOfContinuationLinesIsKeptWhole()
+    {
+        // 50,000 continuation lines: joined once, not re-copied per line (that was quadratic: 6 s for 100 KB).
+        var crm = "Notas: início\n" + string.Concat(Enumerable.Repeat("*\n", 50_000)) + "fim";
+
+        var segments = SegmentationAssertions.Run(Segmenters.CrmRecord, crm);
+
+        // A record longer than max_length is split into several segments, each carrying the record's fields.
+        segments.Should().NotBeEmpty();
+        var notes = segments[0].Metadata["fields"]!["Notas"]!.GetValue<string>();
+        notes.Should().StartWith("início\n*\n*").And.EndWith("*\nfim");
+        notes.Count(c => c == '*').Should().Be(50_000);
+    }
+
+    [Fact]
+    public void ARepeatedKeyInARecordGetsANumberedName()
+    {
+        var segments = SegmentationAssertions.Run(Segmenters.CrmRecord, "Telefone: 1\nTelefone: 2\n  ramal 3");
+
+        var fields = segments.Single().Metadata["fields"]!.AsObject();
+        fields.Select(f => f.Key).Should().Equal("Telefone", "Telefone_2");
+        fields["Telefone_2"]!.GetValue<string>().Should().Be("2\nramal 3");
+    }
+
+    [Fact]
     public void KeyValueBlocksWithCommasAreNotMistakenForCsv()
     {
         const string crm = "Nome: Silva, Ana\nEmpresa: ACME, Ltda\n\nNome: Costa, Bruno\nEmpresa: Globex, Inc.";

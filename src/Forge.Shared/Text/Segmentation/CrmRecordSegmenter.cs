@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -70,19 +71,29 @@ public sealed partial class CrmRecordSegmenter : ISegmenter
     {
         int? blockStart = null;
         var blockEnd = 0;
-        JsonObject fields = [];
-        string? lastKey = null;
+        // Values grow line by line (multi-line notes): builders, so a long note costs its length, not its length squared.
+        var fields = new List<(string Key, StringBuilder Value)>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        void Flush()
+        {
+            if (blockStart is { } start)
+            {
+                var record = new JsonObject();
+                foreach (var (key, value) in fields)
+                {
+                    record[key] = value.ToString();
+                }
+                writer.Add(start, blockEnd, new JsonObject { ["fields"] = record });
+            }
+            blockStart = null;
+            fields = [];
+            keys.Clear();
+        }
         foreach (var line in TextLine.Split(source))
         {
             if (line.IsBlank(source))
             {
-                if (blockStart is { } start)
-                {
-                    writer.Add(start, blockEnd, new JsonObject { ["fields"] = fields });
-                }
-                blockStart = null;
-                fields = [];
-                lastKey = null;
+                Flush();
                 continue;
             }
             blockStart ??= line.Start;
@@ -91,19 +102,17 @@ public sealed partial class CrmRecordSegmenter : ISegmenter
             if (match.Success)
             {
                 var key = match.Groups["key"].Value.Trim();
-                lastKey = fields.ContainsKey(key) ? $"{key}_{fields.Count + 1}" : key;
-                fields[lastKey] = match.Groups["value"].Value.Trim();
+                var name = keys.Contains(key) ? $"{key}_{fields.Count + 1}" : key;
+                keys.Add(name);
+                fields.Add((name, new StringBuilder(match.Groups["value"].Value.Trim())));
             }
-            else if (lastKey is not null)
+            else if (fields.Count > 0)
             {
                 // A line without a key continues the previous value (multi-line notes).
-                fields[lastKey] = $"{fields[lastKey]!.GetValue<string>()}\n{line.Read(source)}";
+                fields[^1].Value.Append('\n').Append(line.Read(source));
             }
         }
-        if (blockStart is { } last)
-        {
-            writer.Add(last, blockEnd, new JsonObject { ["fields"] = fields });
-        }
+        Flush();
     }
 
     // Matched against every line of user text, so NonBacktracking (linear in the line), which has no lookahead: the value
