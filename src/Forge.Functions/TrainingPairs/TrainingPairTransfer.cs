@@ -3,6 +3,7 @@ using Forge.Functions.Hosting;
 using Forge.Shared.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Forge.Functions.TrainingPairs;
 
@@ -10,7 +11,8 @@ namespace Forge.Functions.TrainingPairs;
 public static class TrainingPairTransfer
 {
     public const string JsonlContentType = "application/jsonl";
-    public const int MaxImportLines = 50_000;
+    /// <summary>Approved pairs read per round of export queries.</summary>
+    public const int ExportPage = 50;
     private const int SaveEvery = 200;
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
@@ -24,49 +26,60 @@ public static class TrainingPairTransfer
         var userId = user.UserId;
         // Set here, not through the result's file name, which would add a filename* the seed does not show.
         context.Response.Headers.ContentDisposition = "attachment; filename=training.jsonl";
-        return TypedResults.Stream(async stream =>
+        return TypedResults.Stream(stream => WriteJsonlAsync(db, userId, stream, context.RequestAborted), JsonlContentType);
+    }
+
+    /// <summary>
+    /// The export's lines, <see cref="ExportPage"/> pairs at a time: the page's pairs, then their hooks, then their scenes,
+    /// each its own query. One query joining both lists would return hooks × scenes rows per pair (10,000 for a pair at the
+    /// limits, four million for the 2,000 × 2,000 pair that once took 37 s). Only the pairs' ids (16 bytes each) are read
+    /// up front, so memory stays at one page whatever the number of pairs.
+    /// </summary>
+    public static async Task WriteJsonlAsync(ForgeDbContext db, string userId, Stream stream, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(stream, Utf8, bufferSize: 64 * 1024) { NewLine = "\n" };
+        var approved = db.TrainingPairs.AsNoTracking().OwnedBy(userId).Where(p => p.Status == TrainingPairStatus.Approved);
+        var ids = await approved.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id).Select(p => p.Id).ToListAsync(ct);
+        foreach (var page in ids.Chunk(ExportPage))
         {
-            var ct = context.RequestAborted;
-            await using var writer = new StreamWriter(stream, Utf8, bufferSize: 64 * 1024) { NewLine = "\n" };
-            var pairs = db.TrainingPairs.AsNoTracking().OwnedBy(userId)
-                .Where(p => p.Status == TrainingPairStatus.Approved)
-                .OrderBy(p => p.CreatedAt).ThenBy(p => p.Id)
-                .Include(p => p.HookVariants).Include(p => p.Scenes)
-                .AsSingleQuery()
-                .AsAsyncEnumerable();
-            var count = 0;
-            await foreach (var pair in pairs.WithCancellation(ct))
+            var pairs = await approved.Where(p => page.Contains(p.Id)).Include(p => p.HookVariants).Include(p => p.Scenes).AsSplitQuery()
+                .ToDictionaryAsync(p => p.Id, ct);
+            // A pair deleted or rejected since the ids were read is left out.
+            foreach (var id in page)
             {
-                await writer.WriteLineAsync(TrainingPairJsonl.Line(pair).AsMemory(), ct);
-                if (++count % 100 == 0)
+                if (pairs.TryGetValue(id, out var pair))
                 {
-                    await writer.FlushAsync(ct);
+                    await writer.WriteLineAsync(TrainingPairJsonl.Line(pair).AsMemory(), ct);
                 }
             }
             await writer.FlushAsync(ct);
-        }, JsonlContentType);
+        }
     }
 
     /// <summary>
     /// A JSONL file as multipart <c>file</c>, or the raw body sent as <c>application/jsonl</c>. Valid lines become PENDING
     /// pairs owned by the caller (<c>pair_id</c>, unique among the caller's pairs, is <c>{pair_id_prefix}-{line}</c>);
-    /// every other line is reported with its number and problem.
+    /// every other line is reported with its number and problem. Read a line at a time (<see cref="JsonlLineReader"/>): a
+    /// line over <see cref="TrainingPairOptions.MaxImportLineBytes"/> is one more reported line, a body over
+    /// <see cref="TrainingPairOptions.MaxImportBytes"/> a 413 with nothing imported.
     /// </summary>
     public static async Task<Ok<ImportResponse>> ImportJsonl(HttpRequest request, ForgeDbContext db, ICurrentUser user, TimeProvider time,
-        CancellationToken ct, string? pair_id_prefix = null)
+        IOptions<TrainingPairOptions> options, CancellationToken ct, string? pair_id_prefix = null)
     {
         var userId = user.UserId;
+        var limits = options.Value;
         Stream source;
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(ct);
             var file = form.Files.GetFile("file") ?? throw new ValidationException("file", "Field required: send the JSONL file in the multipart field 'file'");
             pair_id_prefix ??= form["pair_id_prefix"].FirstOrDefault();
-            source = file.OpenReadStream();
+            source = file.Length > limits.MaxImportBytes ? throw JsonlLineReader.TooLarge(limits.MaxImportBytes) : file.OpenReadStream();
         }
         else if (request.ContentType?.Split(';')[0].Trim().ToLowerInvariant() is JsonlContentType or "application/x-ndjson" or "application/json-lines")
         {
-            source = request.Body;
+            // A declared length over the limit is refused before anything is read; a chunked body is counted as it is read.
+            source = request.ContentLength > limits.MaxImportBytes ? throw JsonlLineReader.TooLarge(limits.MaxImportBytes) : request.Body;
         }
         else
         {
@@ -86,19 +99,22 @@ public static class TrainingPairTransfer
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await using (source)
         {
-            using var reader = new StreamReader(source, Utf8, detectEncodingFromByteOrderMarks: true);
-            var number = 0;
-            while (await reader.ReadLineAsync(ct) is { } line)
+            await foreach (var (number, line) in new JsonlLineReader(source, limits.MaxImportLineBytes, limits.MaxImportBytes).ReadAsync(ct))
             {
-                number++;
-                if (string.IsNullOrWhiteSpace(line))
+                if (line is not null && string.IsNullOrWhiteSpace(line))
                 {
                     continue;
                 }
-                if (++lines > MaxImportLines)
+                if (++lines > limits.MaxImportLines)
                 {
-                    errors.Add(new ImportLineError(number, $"The file has more than {MaxImportLines} lines; this line and the rest were not read"));
+                    errors.Add(new ImportLineError(number, $"The file has more than {limits.MaxImportLines} lines; this line and the rest were not read"));
                     break;
+                }
+                if (line is null)
+                {
+                    errors.Add(new ImportLineError(number,
+                        $"The line is longer than {limits.MaxImportLineBytes} bytes ({TrainingPairOptions.SectionName}:MaxImportLineBytes); it was not read"));
+                    continue;
                 }
                 var (parsed, error) = TrainingPairJsonl.Parse(line);
                 var pairId = $"{prefix}-{number}";
