@@ -54,6 +54,27 @@ public abstract class TrainingPairLimitsContract(ForgeApiFactory factory)
     }
 
     [Fact]
+    public async Task AnExportOverSeveralPagesOfPairsAtTheLimitsKeepsTheFileOrderAndEveryRow()
+    {
+        var user = NewUser();
+        // 60 pairs of 200 rows: more than one page of the export's queries.
+        var lines = Enumerable.Range(1, 60).Select(i => ScriptLines.Line(100, 100, voiceover: $"pair {i}")).ToList();
+        var ids = await user.ImportIdsAsync(string.Join("\n", lines));
+        foreach (var id in ids)
+        {
+            await user.ApproveAsync(id);
+        }
+
+        var (_, body) = await user.ExportAsync();
+
+        var exported = body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
+            JsonDocument.Parse(JsonDocument.Parse(line).RootElement.GetProperty("messages")[2].GetProperty("content").GetString()!).RootElement.GetProperty("data")).ToList();
+        exported.Select(s => s.GetProperty("hooks")[0].GetProperty("voiceover").GetString()).Should().Equal(Enumerable.Range(1, 60).Select(i => $"pair {i}"));
+        exported.Should().OnlyContain(s => s.GetProperty("hooks").GetArrayLength() == 100 && s.GetProperty("script_body").GetArrayLength() == 100
+            && s.GetProperty("script_body")[99].GetProperty("voiceover").GetString() == s.GetProperty("hooks")[0].GetProperty("voiceover").GetString());
+    }
+
+    [Fact]
     public async Task CreatingAPairWithMoreThanAHundredHooksOrScenesIs422AndStoresNothing()
     {
         var user = NewUser();
