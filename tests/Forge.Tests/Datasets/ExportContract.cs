@@ -187,6 +187,23 @@ public abstract class ExportContract(ForgeApiFactory factory)
     }
 
     [Fact]
+    public async Task AKeyGivenTwiceInFiltersOrAutoExportIs422()
+    {
+        // Checked before the dataset is looked up: any id will do.
+        using var body = new StringContent("""{"format":"csv","filters":{"min_quality_score":0.1,"min_quality_score":0.9}}""", Encoding.UTF8, "application/json");
+        var error = await DatasetScenario.Expect(await client.PostAsync($"/api/v1/datasets/{Guid.NewGuid()}/export", body), HttpStatusCode.UnprocessableEntity);
+        error.GetProperty("details").GetProperty("filters").GetString().Should().Contain("'min_quality_score'");
+
+        var scenario = await new DatasetScenario(client).WithProcessedDocumentAsync();
+        using var dataset = new StringContent($$$"""
+            {"domain_id":"{{{scenario.DomainId}}}","template_id":"{{{scenario.TemplateId}}}","name":"dup","provider":"extractive",
+             "auto_export":{"format":"csv","format":"json"}}
+            """, Encoding.UTF8, "application/json");
+        var datasetError = await DatasetScenario.Expect(await client.PostAsync("/api/v1/datasets", dataset), HttpStatusCode.UnprocessableEntity);
+        datasetError.GetProperty("details").GetProperty("auto_export").GetString().Should().Contain("'format'");
+    }
+
+    [Fact]
     public async Task AnAutoExportKeepsItsRawCsvChoiceAndAWrongTypeIs422()
     {
         var scenario = await new DatasetScenario(client).WithProcessedDocumentAsync();
