@@ -11,7 +11,7 @@ namespace Forge.Functions.TrainingPairs;
 public static class TrainingPairTransfer
 {
     public const string JsonlContentType = "application/jsonl";
-    /// <summary>Hooks and scenes read per round of export queries: 50 pairs at the limits, 1,000 of five.</summary>
+    /// <summary>Hooks and scenes read per round of export queries: 50 pairs at the limits, or 1,000 pairs of five.</summary>
     public const int ExportPageRows = 10_000;
     public const int ExportPagePairs = 1_000;
     private const int SaveEvery = 200;
@@ -19,8 +19,8 @@ public static class TrainingPairTransfer
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>
-    /// Streams the caller's approved pairs, oldest first (an imported file's order), each written as it is read: the file is
-    /// never held in memory whatever its size.
+    /// Streams the caller's approved pairs, oldest first (an imported file's order), a page at a time: the file is never held
+    /// in memory whatever its size.
     /// </summary>
     public static PushStreamHttpResult ExportJsonl(HttpContext context, ForgeDbContext db, ICurrentUser user)
     {
