@@ -3,6 +3,7 @@ using Forge.Bench;
 // dotnet run -c Release --project bench/Forge.Bench -- engine [--items N] [--providers sqlite,postgres]
 // dotnet run -c Release --project bench/Forge.Bench -- ingestion [--mb 50] [--pages 300]
 // dotnet run -c Release --project bench/Forge.Bench -- export [--items 100000]
+// dotnet run -c Release --project bench/Forge.Bench -- pairs-export [--pairs 2000] [--providers sqlite,postgres]
 // dotnet run -c Release --project bench/Forge.Bench -- generation [--items 2400] [--batch-size 10] [--latency-ms 100] [--Forge:Engine:Concurrency=16 ...]
 // dotnet run -c Release --project bench/Forge.Bench -- training [--jobs 200] [--poll-ms 1000] [--step-seconds 0.5] [--providers sqlite,postgres]
 // dotnet run -c Release --project bench/Forge.Bench -- regex [--kb 100] [--repeat 3]
@@ -17,6 +18,8 @@ switch (command)
         return await IngestionBenchmark.RunAsync(ArgValue(args, "--mb", 50), ArgValue(args, "--pages", 300));
     case "export":
         return await ExportBenchmark.RunAsync(ArgValue(args, "--items", 100_000));
+    case "pairs-export":
+        return await PairExportBenchmark.RunAsync(ArgValue(args, "--pairs", 2000), providers);
     case "generation":
         return await GenerationBenchmark.RunAsync(ArgValue(args, "--items", 2400), ArgValue(args, "--batch-size", 10), ArgValue(args, "--latency-ms", 100), ForgeSettings(args));
     case "training":
@@ -33,7 +36,7 @@ switch (command)
     case "export-run":
         return await ExportProcesses.RunAsync(ArgText(args, "--data")!, ArgText(args, "--format")!, ArgText(args, "--schema")!);
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: engine, ingestion, export, generation, training, regex, fake-llm");
+        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: engine, ingestion, export, pairs-export, generation, training, regex, fake-llm");
         return 2;
 }
 

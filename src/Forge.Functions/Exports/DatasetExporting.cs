@@ -10,7 +10,8 @@ public static class ExportTrigger
     public const string Auto = "auto";
 }
 
-public sealed record ExportInput(Guid ExportId);
+/// <summary>The run's input; <see cref="CsvFormulaEscape"/> lives here, not in a column, as it only shapes the file.</summary>
+public sealed record ExportInput(Guid ExportId, bool CsvFormulaEscape = true);
 
 /// <summary>
 /// The ReviewToExport orchestration: an export asked for by <c>POST /datasets/{id}/export</c>, or started by the
@@ -49,7 +50,7 @@ public static class DatasetExporting
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         db.DatasetExports.Add(export);
-        engine.Start(RunType, $"export:{export.Id}", Write, new ExportInput(export.Id));
+        engine.Start(RunType, $"export:{export.Id}", Write, new ExportInput(export.Id, settings.CsvFormulaEscape));
         return export;
     }
 }

@@ -8,7 +8,8 @@ public sealed record ExportRequest(
     [property: JsonPropertyName("format")] string? Format,
     [property: JsonPropertyName("approved_only")] bool? ApprovedOnly,
     [property: JsonPropertyName("filters")] JsonObject? Filters,
-    [property: JsonPropertyName("schema")] string? Schema);
+    [property: JsonPropertyName("schema")] string? Schema,
+    [property: JsonPropertyName("csv_formula_escape")] bool? CsvFormulaEscape = null);
 
 public sealed record ExportResponse(
     [property: JsonPropertyName("id")] Guid Id,

@@ -5,8 +5,12 @@ using Forge.Shared.Exports;
 
 namespace Forge.Functions.Exports;
 
-/// <summary>What an export writes: the request's fields once checked, also used for a dataset's <c>auto_export</c>.</summary>
-public sealed record ExportSettings(string Format, string Schema, bool ApprovedOnly, double? MinQualityScore)
+/// <summary>
+/// What an export writes: the request's fields once checked, also used for a dataset's <c>auto_export</c>.
+/// <see cref="CsvFormulaEscape"/> (<c>csv_formula_escape</c>, default true) neutralises spreadsheet formulas in csv
+/// cells; json and jsonl are never changed.
+/// </summary>
+public sealed record ExportSettings(string Format, string Schema, bool ApprovedOnly, double? MinQualityScore, bool CsvFormulaEscape = true)
 {
     public static IReadOnlyList<string> KnownFilters { get; } = ["min_quality_score"];
 
@@ -28,11 +32,17 @@ public sealed record ExportSettings(string Format, string Schema, bool ApprovedO
         {
             json["filters"] = new JsonObject { ["min_quality_score"] = min };
         }
+        if (!CsvFormulaEscape)
+        {
+            // Only when off: settings stored before the option existed read back as the default, on.
+            json["csv_formula_escape"] = false;
+        }
         return json;
     }
 
     /// <summary>Checks the fields, adding errors under <paramref name="prefix"/> (e.g. <c>auto_export.</c>); null when any is wrong.</summary>
-    public static ExportSettings? Parse(string? format, string? schema, bool? approvedOnly, JsonObject? filters, FieldRules rules, string prefix = "")
+    public static ExportSettings? Parse(string? format, string? schema, bool? approvedOnly, JsonObject? filters, FieldRules rules, string prefix = "",
+        bool? csvFormulaEscape = null)
     {
         var errors = 0;
         void Error(string field, string message)
@@ -56,6 +66,11 @@ public sealed record ExportSettings(string Format, string Schema, bool ApprovedO
             }
         }
 
+        if (filters is not null && DuplicateKey(filters) is { } duplicate)
+        {
+            Error("filters", duplicate);
+            filters = null;
+        }
         double? minScore = null;
         foreach (var (key, value) in filters ?? [])
         {
@@ -75,7 +90,7 @@ public sealed record ExportSettings(string Format, string Schema, bool ApprovedO
                 Error($"filters.{key}", $"Unknown filter; known: {string.Join(", ", KnownFilters)}");
             }
         }
-        return errors > 0 ? null : new ExportSettings(resolvedFormat, resolvedSchema!, approvedOnly ?? true, minScore);
+        return errors > 0 ? null : new ExportSettings(resolvedFormat, resolvedSchema!, approvedOnly ?? true, minScore, csvFormulaEscape ?? true);
     }
 
     /// <summary>A dataset's <c>auto_export</c>: <c>true</c> for the defaults, or an object with the export request's fields.</summary>
@@ -89,6 +104,9 @@ public sealed record ExportSettings(string Format, string Schema, bool ApprovedO
                 return new ExportSettings(ExportFormats.Jsonl, ExportSchemas.DefaultFor(ExportFormats.Jsonl), true, null);
             case JsonValue v when v.GetValueKind() is JsonValueKind.False or JsonValueKind.Null:
                 return null;
+            case JsonObject o when DuplicateKey(o) is { } duplicate:
+                rules.Add(field, duplicate);
+                return null;
             case JsonObject o:
                 string? Text(string key) => o[key] is JsonValue s && s.GetValueKind() == JsonValueKind.String ? s.GetValue<string>() : null;
                 foreach (var key in (string[])["format", "schema"])
@@ -98,23 +116,66 @@ public sealed record ExportSettings(string Format, string Schema, bool ApprovedO
                         rules.Add($"{field}.{key}", "Must be a string");
                     }
                 }
-                bool? approved = o["approved_only"] is JsonValue a && a.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? a.GetValue<bool>() : null;
-                if (o["approved_only"] is not null && approved is null)
+                bool? Flag(string key)
                 {
-                    rules.Add($"{field}.approved_only", "Must be a boolean");
+                    bool? flag = o[key] is JsonValue b && b.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? b.GetValue<bool>() : null;
+                    if (o[key] is not null && flag is null)
+                    {
+                        rules.Add($"{field}.{key}", "Must be a boolean");
+                    }
+                    return flag;
                 }
+                var approved = Flag("approved_only");
+                var escape = Flag("csv_formula_escape");
                 if (o["filters"] is not null and not JsonObject)
                 {
                     rules.Add($"{field}.filters", "Must be an object");
                 }
-                return Parse(Text("format"), Text("schema"), approved, o["filters"] as JsonObject, rules, field + ".");
+                return Parse(Text("format"), Text("schema"), approved, o["filters"] as JsonObject, rules, field + ".", escape);
             default:
-                rules.Add(field, "Must be true, false or an object with format, schema, approved_only and filters");
+                rules.Add(field, "Must be true, false or an object with format, schema, approved_only, filters and csv_formula_escape");
                 return null;
         }
     }
 
+    /// <summary>
+    /// What is wrong when <paramref name="json"/> gives a key twice, else null. A bound <see cref="JsonObject"/> keeps its
+    /// JSON text until first read, and that read throws <see cref="ArgumentException"/> on a duplicate key (a 500): the
+    /// text is walked first, which also names the key (the strict parser's message shortens long names).
+    /// </summary>
+    private static string? DuplicateKey(JsonObject json)
+    {
+        using var document = JsonDocument.Parse(json.ToJsonString());
+        return FirstDuplicate(document.RootElement) is { } key ? $"The key '{key}' is given twice; give each key once" : null;
+    }
+
+    private static string? FirstDuplicate(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            return element.EnumerateArray().Select(FirstDuplicate).FirstOrDefault(k => k is not null);
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!seen.Add(property.Name))
+            {
+                return property.Name;
+            }
+            if (FirstDuplicate(property.Value) is { } inner)
+            {
+                return inner;
+            }
+        }
+        return null;
+    }
+
     public static ExportSettings FromJson(JsonObject json) =>
-        Parse(json["format"]?.GetValue<string>(), json["schema"]?.GetValue<string>(), json["approved_only"]?.GetValue<bool>(), json["filters"] as JsonObject, new FieldRules())
+        Parse(json["format"]?.GetValue<string>(), json["schema"]?.GetValue<string>(), json["approved_only"]?.GetValue<bool>(), json["filters"] as JsonObject, new FieldRules(),
+            csvFormulaEscape: json["csv_formula_escape"]?.GetValue<bool>())
         ?? throw new InvalidOperationException("Stored export settings no longer validate.");
 }

@@ -42,7 +42,7 @@ public static class ExportsApi
         ForgeDbContext db, DurableEngine engine, EngineSignal signal, IBlobStore blobs, IOptions<ExportOptions> options, TimeProvider time, CancellationToken ct)
     {
         var rules = new FieldRules();
-        var settings = ExportSettings.Parse(request?.Format, request?.Schema, request?.ApprovedOnly, request?.Filters, rules);
+        var settings = ExportSettings.Parse(request?.Format, request?.Schema, request?.ApprovedOnly, request?.Filters, rules, csvFormulaEscape: request?.CsvFormulaEscape);
         rules.ThrowIfAny();
         var dataset = await db.Datasets.FirstOrDefaultAsync(d => d.Id == dataset_id, ct) ?? throw new NotFoundException("Dataset", dataset_id);
 

@@ -33,7 +33,7 @@ public sealed class WriteExportActivity(ForgeDbContext db, IBlobStore blobs, Tim
         {
             await using (var data = new FileStream(dataPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
             await using (var manifestStream = new FileStream(manifestPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
-            await using (var writer = ExportFileWriter.Create(data, export.Format, export.Schema, template?.SystemPrompt))
+            await using (var writer = ExportFileWriter.Create(data, export.Format, export.Schema, template?.SystemPrompt, input.CsvFormulaEscape))
             await using (var manifest = ExportManifestWriter.Start(manifestStream, new ExportManifestHeader(
                 export.Id, dataset.Id, export.ExportVersion, export.Format, export.Schema, export.CreatedAt, export.FiltersApplied,
                 template is null ? null : ExportManifestTemplate.Of(template.Id, template.Name, template.SystemPrompt), generators)))

@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Forge.Functions.TrainingPairs;
 
 /// <summary>
-/// Partial updates of a hook variant or a scene. The body is read as a JSON object rather than a record so an explicit
-/// <c>null</c> (clear the field) can be told from an absent field (keep it). Only the caller's pairs' hooks and scenes:
+/// Partial updates of a hook variant or a scene. The body is read as a JSON object (<see cref="PatchBody"/>) rather than a
+/// record so an explicit <c>null</c> (clear the field) can be told from an absent field (keep it). Only the caller's pairs' hooks and scenes:
 /// another user's is a 404, like an unknown id.
 /// </summary>
 public static class TrainingPairEdits
@@ -33,9 +33,10 @@ public static class TrainingPairEdits
         .. SceneFields,
     ];
 
-    public static async Task<Ok<HookVariantResponse>> UpdateHook(Guid hook_variant_id, JsonObject body, ForgeDbContext db, ICurrentUser user,
+    public static async Task<Ok<HookVariantResponse>> UpdateHook(Guid hook_variant_id, PatchBody patch, ForgeDbContext db, ICurrentUser user,
         TimeProvider time, CancellationToken ct)
     {
+        var body = patch.Fields;
         var changes = Check(body, HookFields);
         var owned = db.TrainingPairs.OwnedBy(user.UserId);
         var hook = await db.TrainingPairHookVariants.Where(h => owned.Any(p => p.Id == h.TrainingPairId))
@@ -45,9 +46,10 @@ public static class TrainingPairEdits
         return TypedResults.Ok(hook.ToResponse());
     }
 
-    public static async Task<Ok<SceneResponse>> UpdateScene(Guid scene_id, JsonObject body, ForgeDbContext db, ICurrentUser user,
+    public static async Task<Ok<SceneResponse>> UpdateScene(Guid scene_id, PatchBody patch, ForgeDbContext db, ICurrentUser user,
         TimeProvider time, CancellationToken ct)
     {
+        var body = patch.Fields;
         var changes = Check(body, SceneFields);
         var owned = db.TrainingPairs.OwnedBy(user.UserId);
         var scene = await db.TrainingPairScenes.Where(s => owned.Any(p => p.Id == s.TrainingPairId))

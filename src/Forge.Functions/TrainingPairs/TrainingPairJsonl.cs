@@ -112,7 +112,7 @@ public static class TrainingPairJsonl
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(line);
+            document = JsonDocument.Parse(line, PatchBody.Strict);
         }
         catch (JsonException e)
         {
@@ -152,14 +152,15 @@ public static class TrainingPairJsonl
 
     /// <summary>
     /// The script, either wrapped as <c>{"type":"video_script","data":{...}}</c> (the export) or bare
-    /// <c>{"hooks","script_body"}</c> (what a model is asked to answer).
+    /// <c>{"hooks","script_body"}</c> (what a model is asked to answer); at most <see cref="TrainingPairRules.MaxScenes"/>
+    /// hooks and as many scenes, as a created pair.
     /// </summary>
     public static (List<ScriptSceneRequest>? Hooks, List<ScriptSceneRequest>? Scenes, string? Error) ParseScript(string json, bool wrapped)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            document = JsonDocument.Parse(json, PatchBody.Strict);
         }
         catch (JsonException e)
         {
@@ -191,6 +192,11 @@ public static class TrainingPairJsonl
                 if (!data.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
                 {
                     return (null, null, $"'{name}' must be an array");
+                }
+                // Checked before any item is read: the limit is what keeps a pair's export and its responses small.
+                if (array.GetArrayLength() is var count and > TrainingPairRules.MaxScenes)
+                {
+                    return (null, null, $"'{name}' holds {count} items; at most {TrainingPairRules.MaxScenes} are allowed");
                 }
                 var index = 0;
                 foreach (var element in array.EnumerateArray())

@@ -84,8 +84,16 @@ public static partial class TrainingPairRules
         UpdatedBy = user,
     };
 
-    public static void AddScript(TrainingPair pair, IEnumerable<ScriptSceneRequest> hooks, IEnumerable<ScriptSceneRequest> scenes, string user, DateTime now)
+    /// <summary>
+    /// Adds the hooks and scenes. Every path that makes a pair (create, import, generation) checks the
+    /// <see cref="MaxScenes"/> limit first and answers its own error; this is the guard that no path skips it.
+    /// </summary>
+    public static void AddScript(TrainingPair pair, IReadOnlyCollection<ScriptSceneRequest> hooks, IReadOnlyCollection<ScriptSceneRequest> scenes, string user, DateTime now)
     {
+        if (hooks.Count > MaxScenes || scenes.Count > MaxScenes)
+        {
+            throw new InvalidOperationException($"A pair holds at most {MaxScenes} hooks and {MaxScenes} scenes; the caller did not check ({hooks.Count}, {scenes.Count}).");
+        }
         var position = 0;
         foreach (var h in hooks)
         {

@@ -12,6 +12,7 @@ public static class TrainingPairServices
         {
             services.AddForgeAi(configuration);
         }
+        services.AddOptions<TrainingPairOptions>().BindConfiguration(TrainingPairOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<StructuredChatClients>();
         services.AddActivity<PlanPairGenerationActivity>(TrainingPairGeneration.Plan);
         services.AddActivity<GeneratePairActivity>(TrainingPairGeneration.GenerateActivity);

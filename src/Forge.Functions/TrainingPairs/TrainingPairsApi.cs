@@ -25,9 +25,10 @@ public static class TrainingPairsApi
         group.MapDelete("/{training_pair_id:guid}", DeletePair);
         group.MapPost("/{training_pair_id:guid}/approve", ApprovePair);
         group.MapPost("/{training_pair_id:guid}/reject", RejectPair);
-        group.MapPatch("/{training_pair_id:guid}/user-prompt", UpdateUserPrompt);
-        group.MapPatch("/hooks/{hook_variant_id:guid}", TrainingPairEdits.UpdateHook);
-        group.MapPatch("/scenes/{scene_id:guid}", TrainingPairEdits.UpdateScene);
+        // PatchBody reads these bodies itself; Accepts keeps them in the OpenAPI document.
+        group.MapPatch("/{training_pair_id:guid}/user-prompt", UpdateUserPrompt).Accepts<JsonObject>("application/json");
+        group.MapPatch("/hooks/{hook_variant_id:guid}", TrainingPairEdits.UpdateHook).Accepts<JsonObject>("application/json");
+        group.MapPatch("/scenes/{scene_id:guid}", TrainingPairEdits.UpdateScene).Accepts<JsonObject>("application/json");
         group.MapGet("/export/jsonl", TrainingPairTransfer.ExportJsonl);
         group.MapPost("/import", TrainingPairTransfer.ImportJsonl).DisableAntiforgery();
         group.MapPost("/generate", TrainingPairGeneration.Generate);
@@ -101,7 +102,7 @@ public static class TrainingPairsApi
         pair.TargetAudience = request.TargetAudience;
         pair.ContentStyle = request.ContentStyle;
         TrainingPairRules.AddHashtags(pair, request.Hashtags?.Select(h => h!) ?? [], user.UserId, now);
-        TrainingPairRules.AddScript(pair, request.HookVariants?.Select(h => h!) ?? [], request.Scenes?.Select(s => s!) ?? [], user.UserId, now);
+        TrainingPairRules.AddScript(pair, request.HookVariants?.Select(h => h!).ToList() ?? [], request.Scenes?.Select(s => s!).ToList() ?? [], user.UserId, now);
         db.TrainingPairs.Add(pair);
         try
         {
@@ -146,10 +147,10 @@ public static class TrainingPairsApi
     }
 
     /// <summary><c>{"user_prompt": "..."}</c>; missing, blank or not a string is a 400 naming the field, as the seed says.</summary>
-    public static async Task<Ok<TrainingPairResponse>> UpdateUserPrompt(Guid training_pair_id, JsonObject? body, ForgeDbContext db, ICurrentUser user,
+    public static async Task<Ok<TrainingPairResponse>> UpdateUserPrompt(Guid training_pair_id, PatchBody body, ForgeDbContext db, ICurrentUser user,
         TimeProvider time, CancellationToken ct)
     {
-        var value = body?["user_prompt"];
+        var value = body.Fields["user_prompt"];
         if (value is not JsonValue text || text.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(text.GetValue<string>()))
         {
             throw TrainingPairRules.BadRequest("user_prompt", value is null ? "Field required" : "Must be a non-empty string");

@@ -6,15 +6,17 @@ namespace Forge.Shared.Exports;
 /// <summary>
 /// One RFC 4180 row, UTF-8, without its line break: a field containing a comma, a quote, CR or LF is quoted and its
 /// quotes doubled; null and empty are both an empty field.
-/// Content is written as is. Cells starting with = + - @ are not prefixed against spreadsheet formula injection:
-/// these files are training data for a model, not sheets for a person to open, and a prefix would change the text
-/// the model learns from (and the content hash) to protect a use the export is not for.
+/// With <c>escapeFormulas</c> (the default of every export) a field starting with <c>=</c>, <c>+</c>, <c>-</c>,
+/// <c>@</c>, tab or CR gets a leading <c>'</c>, OWASP's defence against CSV injection: a spreadsheet opening the file
+/// shows the text instead of running it as a formula (<c>=HYPERLINK(...)</c>, <c>=cmd|...</c>). It changes the text
+/// (and the row's content hash), so an export may ask for the raw text when no person opens the file in a sheet.
 /// </summary>
 internal static class CsvRow
 {
     private static readonly SearchValues<char> NeedsQuotes = SearchValues.Create(",\"\r\n");
+    private static readonly SearchValues<char> FormulaStarts = SearchValues.Create("=+-@\t\r");
 
-    public static void Write(IBufferWriter<byte> output, IReadOnlyList<string?> fields)
+    public static void Write(IBufferWriter<byte> output, IReadOnlyList<string?> fields, bool escapeFormulas)
     {
         for (var i = 0; i < fields.Count; i++)
         {
@@ -22,23 +24,28 @@ internal static class CsvRow
             {
                 output.Write(","u8);
             }
-            WriteField(output, fields[i]);
+            WriteField(output, fields[i], escapeFormulas);
         }
     }
 
-    private static void WriteField(IBufferWriter<byte> output, string? value)
+    private static void WriteField(IBufferWriter<byte> output, string? value, bool escapeFormulas)
     {
         if (string.IsNullOrEmpty(value))
         {
             return;
         }
         var text = value.AsSpan();
+        var prefix = escapeFormulas && FormulaStarts.Contains(text[0]);
         if (!text.ContainsAny(NeedsQuotes))
         {
+            if (prefix)
+            {
+                output.Write("'"u8);
+            }
             Encode(output, text);
             return;
         }
-        output.Write("\""u8);
+        output.Write(prefix ? "\"'"u8 : "\""u8);
         foreach (var range in text.Split('"'))
         {
             if (range.Start.Value > 0)

@@ -20,6 +20,7 @@ public sealed class ExportFileWriter : IAsyncDisposable
     private readonly string _format;
     private readonly string _schema;
     private readonly string? _systemPrompt;
+    private readonly bool _escapeCsvFormulas;
     private readonly ArrayBufferWriter<byte> _pending = new(FlushThreshold + 16 * 1024);
     private readonly ArrayBufferWriter<byte> _record = new(4096);
     private readonly Utf8JsonWriter _recordWriter;
@@ -29,8 +30,9 @@ public sealed class ExportFileWriter : IAsyncDisposable
     private readonly Dictionary<string, long> _skipped = new(StringComparer.Ordinal);
     private string? _fileSha256;
 
-    private ExportFileWriter(Stream output, string format, string schema, string? systemPrompt)
+    private ExportFileWriter(Stream output, string format, string schema, string? systemPrompt, bool escapeCsvFormulas)
     {
+        _escapeCsvFormulas = escapeCsvFormulas;
         _output = output;
         _format = format;
         _schema = schema;
@@ -44,21 +46,22 @@ public sealed class ExportFileWriter : IAsyncDisposable
         }
         else if (format == ExportFormats.Csv)
         {
-            CsvRow.Write(_pending, ExportRecords.CsvHeader(schema, systemPrompt));
+            CsvRow.Write(_pending, ExportRecords.CsvHeader(schema, systemPrompt), escapeFormulas: false);
             _pending.Write("\r\n"u8);
         }
     }
 
     /// <summary>A writer for <paramref name="format"/> and <paramref name="schema"/> (see <see cref="ExportSchemas.Check"/>).</summary>
     /// <param name="systemPrompt">The template's system prompt; null or blank means none (no system message or column).</param>
-    public static ExportFileWriter Create(Stream output, string format, string schema, string? systemPrompt)
+    /// <param name="escapeCsvFormulas">csv only: prefix fields that a spreadsheet would run as a formula with <c>'</c> (see <see cref="CsvRow"/>).</param>
+    public static ExportFileWriter Create(Stream output, string format, string schema, string? systemPrompt, bool escapeCsvFormulas = true)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (ExportSchemas.Check(format, schema) is { } problem)
         {
             throw new ArgumentException(problem, nameof(schema));
         }
-        return new ExportFileWriter(output, format, schema, string.IsNullOrWhiteSpace(systemPrompt) ? null : systemPrompt);
+        return new ExportFileWriter(output, format, schema, string.IsNullOrWhiteSpace(systemPrompt) ? null : systemPrompt, escapeCsvFormulas);
     }
 
     /// <summary>Items written so far.</summary>
@@ -135,7 +138,7 @@ public sealed class ExportFileWriter : IAsyncDisposable
         if (_format == ExportFormats.Csv)
         {
             ExportRecords.CsvFields(_schema, item, _systemPrompt, _csvFields);
-            CsvRow.Write(_record, _csvFields);
+            CsvRow.Write(_record, _csvFields, _escapeCsvFormulas);
         }
         else
         {

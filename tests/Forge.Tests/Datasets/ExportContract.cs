@@ -159,6 +159,78 @@ public abstract class ExportContract(ForgeApiFactory factory)
         (await Details(new { approved_only = "yes" })).TryGetProperty("approved_only", out _).Should().BeTrue();
         (await DatasetScenario.Expect(await client.GetAsync($"/api/v1/datasets/{datasetId}/exports"), HttpStatusCode.OK)).GetArrayLength().Should().Be(0);
     }
+    [Fact]
+    public async Task CsvCellsThatASpreadsheetWouldRunAreQuotedUnlessRawTextIsAskedFor()
+    {
+        var scenario = await new DatasetScenario(client).WithProcessedDocumentAsync();
+        var datasetId = await scenario.CreateDatasetAsync();
+        await scenario.GenerateAsync(datasetId);
+        var item = (await scenario.PendingAsync(datasetId))[0].GetProperty("id").GetGuid();
+        const string Instruction = "=HYPERLINK(\"http://evil.example\",\"clique\")";
+        const string Ideal = "@SUM(1+1) e -2+3";
+        await DatasetScenario.Expect(await client.PostAsJsonAsync($"/api/v1/dataset/review/{item}/edit",
+            new { instruction = Instruction, ideal_response = Ideal, input_text = "\tcmd|' /C calc'!A0", justification = "teste de injeção" }), HttpStatusCode.OK);
+        await DatasetScenario.Expect(await client.PostAsJsonAsync($"/api/v1/dataset/review/{item}/approve", new { }), HttpStatusCode.OK);
+
+        async Task<string[]> FirstRow(object body) =>
+            Tests.Exports.Rfc4180.Parse(Encoding.UTF8.GetString(await DownloadAsync((await ExportAsync(datasetId, body)).GetProperty("download_url").GetString()!)))[1];
+
+        (await FirstRow(new { format = "csv", schema = "alpaca" }))[..3].Should().Equal("'" + Instruction, "'\tcmd|' /C calc'!A0", "'" + Ideal);
+        (await FirstRow(new { format = "csv", schema = "alpaca", csv_formula_escape = true }))[0].Should().Be("'" + Instruction);
+        (await FirstRow(new { format = "csv", schema = "alpaca", csv_formula_escape = false }))[..3].Should().Equal(Instruction, "\tcmd|' /C calc'!A0", Ideal);
+        var jsonl = Encoding.UTF8.GetString(await DownloadAsync((await ExportAsync(datasetId, new { format = "jsonl", schema = "alpaca" })).GetProperty("download_url").GetString()!));
+        JsonDocument.Parse(jsonl.Split('\n')[0]).RootElement.GetProperty("instruction").GetString().Should().Be(Instruction, "only csv is opened by spreadsheets");
+
+        var wrongType = await DatasetScenario.Expect(await client.PostAsJsonAsync($"/api/v1/datasets/{datasetId}/export", new { format = "csv", csv_formula_escape = "no" }),
+            HttpStatusCode.UnprocessableEntity);
+        wrongType.GetProperty("details").TryGetProperty("csv_formula_escape", out _).Should().BeTrue(wrongType.ToString());
+    }
+
+    [Fact]
+    public async Task AKeyGivenTwiceInFiltersOrAutoExportIs422()
+    {
+        // Checked before the dataset is looked up: any id will do.
+        using var body = new StringContent("""{"format":"csv","filters":{"min_quality_score":0.1,"min_quality_score":0.9}}""", Encoding.UTF8, "application/json");
+        var error = await DatasetScenario.Expect(await client.PostAsync($"/api/v1/datasets/{Guid.NewGuid()}/export", body), HttpStatusCode.UnprocessableEntity);
+        error.GetProperty("details").GetProperty("filters").GetString().Should().Contain("'min_quality_score'");
+
+        var scenario = await new DatasetScenario(client).WithProcessedDocumentAsync();
+        using var dataset = new StringContent($$$"""
+            {"domain_id":"{{{scenario.DomainId}}}","template_id":"{{{scenario.TemplateId}}}","name":"dup","provider":"extractive",
+             "auto_export":{"format":"csv","format":"json"}}
+            """, Encoding.UTF8, "application/json");
+        var datasetError = await DatasetScenario.Expect(await client.PostAsync("/api/v1/datasets", dataset), HttpStatusCode.UnprocessableEntity);
+        datasetError.GetProperty("details").GetProperty("auto_export").GetString().Should().Contain("'format'");
+    }
+
+    [Fact]
+    public async Task AnAutoExportKeepsItsRawCsvChoiceAndAWrongTypeIs422()
+    {
+        var scenario = await new DatasetScenario(client).WithProcessedDocumentAsync();
+        var wrong = await client.PostAsJsonAsync("/api/v1/datasets", new
+        {
+            domain_id = scenario.DomainId, template_id = scenario.TemplateId, name = "auto csv", provider = "extractive",
+            auto_export = new { format = "csv", csv_formula_escape = "no" },
+        });
+        (await DatasetScenario.Expect(wrong, HttpStatusCode.UnprocessableEntity)).GetProperty("details").TryGetProperty("auto_export.csv_formula_escape", out _)
+            .Should().BeTrue();
+
+        var datasetId = await scenario.CreateDatasetAsync(autoExport: new { format = "csv", schema = "alpaca", csv_formula_escape = false });
+        await scenario.GenerateAsync(datasetId);
+        var items = (await scenario.PendingAsync(datasetId)).Select(i => i.GetProperty("id").GetGuid()).ToList();
+        await DatasetScenario.Expect(await client.PostAsJsonAsync($"/api/v1/dataset/review/{items[0]}/edit",
+            new { instruction = "=1+1", justification = "raw" }), HttpStatusCode.OK);
+        foreach (var item in items)
+        {
+            await DatasetScenario.Expect(await client.PostAsJsonAsync($"/api/v1/dataset/review/{item}/approve", new { }), HttpStatusCode.OK);
+        }
+
+        var exports = await Poll.UntilAsync(async () => await DatasetScenario.Expect(await client.GetAsync($"/api/v1/datasets/{datasetId}/exports"), HttpStatusCode.OK),
+            e => e.GetArrayLength() > 0 && e[0].GetProperty("status").GetString() == "completed", "the automatic export");
+        var url = (await DatasetScenario.Expect(await client.GetAsync($"/api/v1/datasets/exports/{exports[0].GetProperty("id").GetGuid()}/download"),
+            HttpStatusCode.OK)).GetProperty("download_url").GetString()!;
+        Tests.Exports.Rfc4180.Parse(Encoding.UTF8.GetString(await DownloadAsync(url)))[1][0].Should().Be("=1+1", "the dataset asked for raw csv");
+    }
 }
 
 public sealed class SqliteExportTests(ForgeApiFactory factory) : ExportContract(factory), IClassFixture<ForgeApiFactory>;

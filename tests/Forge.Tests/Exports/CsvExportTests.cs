@@ -72,14 +72,58 @@ public sealed class CsvExportTests
         run.Skipped.Should().Equal(new Dictionary<string, long> { [ExportSkipReasons.NoBadResponse] = 1 });
     }
 
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://x\")")]
+    [InlineData("+55 é o DDI")]
+    [InlineData("-1+2")]
+    [InlineData("@SUM(A1:A2)")]
+    [InlineData("\t=1+1")]
+    [InlineData("\r=1+1")]
+    public async Task ACellASpreadsheetWouldRunAsAFormulaGetsAQuotePrefix(string text)
+    {
+        var item = English with { Instruction = text, InputText = text + ", e mais", IdealResponse = "Resposta" };
+
+        var run = await ExportAsync(ExportFormats.Csv, ExportSchemas.Alpaca, "=sistema", item);
+
+        var rows = Rfc4180.Parse(run.Text);
+        rows[0].Should().Equal("instruction", "input", "output", "system");
+        rows[1].Should().Equal("'" + text, "'" + text + ", e mais", "Resposta", "'=sistema");
+    }
+
     [Fact]
-    public async Task FormulaLikeContentIsExportedUnchanged()
+    public async Task OnlyTheFirstCharacterMattersAndQuotingStillApplies()
+    {
+        var item = English with { Instruction = "a = b + c - d @ e", InputText = "=\"x\",y", IdealResponse = " =1" };
+
+        var run = await ExportAsync(ExportFormats.Csv, ExportSchemas.Alpaca, null, item);
+
+        run.Text.Should().Be("instruction,input,output\r\na = b + c - d @ e,\"'=\"\"x\"\",y\", =1\r\n");
+    }
+
+    [Fact]
+    public async Task RawCsvOnRequestKeepsFormulasAsTheyAre()
     {
         var item = English with { Instruction = "=HYPERLINK(\"http://x\")", IdealResponse = "+55 é o DDI; -1 e @menção também." };
+        var output = new MemoryStream();
+        await using (var writer = ExportFileWriter.Create(output, ExportFormats.Csv, ExportSchemas.Alpaca, null, escapeCsvFormulas: false))
+        {
+            await writer.WriteAsync(item, CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
+        }
 
-        var rows = Rfc4180.Parse((await ExportAsync(ExportFormats.Csv, ExportSchemas.Alpaca, null, item)).Text);
+        Rfc4180.Parse(Encoding.UTF8.GetString(output.ToArray()))[1].Should().Equal(item.Instruction, "", item.IdealResponse);
+    }
 
-        rows[1].Should().Equal(item.Instruction, "", item.IdealResponse);
+    [Fact]
+    public async Task JsonFormatsAreNeverPrefixed()
+    {
+        var item = English with { Instruction = "=1+1", IdealResponse = "@x" };
+
+        var jsonl = await ExportAsync(ExportFormats.Jsonl, ExportSchemas.Alpaca, null, item);
+        var json = await ExportAsync(ExportFormats.Json, ExportSchemas.Raw, null, item);
+
+        JsonNode.Parse(jsonl.Lines[0])!["instruction"]!.GetValue<string>().Should().Be("=1+1");
+        JsonNode.Parse(json.Text)![0]!["ideal_response"]!.GetValue<string>().Should().Be("@x");
     }
 
     [Fact]

@@ -122,6 +122,18 @@ public sealed class TrainingPairGenerationTests(PairGenerationForgeApiFactory fa
     }
 
     [Fact]
+    public async Task AnAnswerWithMoreThanAHundredHooksOrScenesIsMalformedAndStoresNothing()
+    {
+        factory.Llm.Enqueue(FakeChatReply.WithContent(ScriptLines.Script(101, 1)), FakeChatReply.WithContent(ScriptLines.Script(1, 2_000)));
+
+        var run = await GenerateAsync(new { topics = new[] { "Tips hemat" } });
+
+        run.GetProperty("status").GetString().Should().Be("failed");
+        run.GetProperty("error").GetString().Should().Contain("'script_body' holds 2000 items; at most 100");
+        run.GetProperty("pairs_created").GetInt32().Should().Be(0);
+    }
+
+    [Fact]
     public async Task AnUnconfiguredProviderIs422()
     {
         var error = await DatasetScenario.Expect(await client.PostAsJsonAsync("/api/v1/training/generate", new { topics = new[] { "x" }, provider = "gemini" }),
