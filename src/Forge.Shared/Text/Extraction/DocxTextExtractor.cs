@@ -59,10 +59,6 @@ internal static class DocxTextExtractor
             throw new TextExtractionException(
                 $"The DOCX file expands beyond the {Megabytes(options.MaxDocxExpandedBytes)} limit for a whole document ({ExtractionOptions.SectionName}:{nameof(ExtractionOptions.MaxDocxExpandedBytes)})");
         }
-        if (declared > 1024 * 1024 && declared > compressed * MaxCompressionRatio)
-        {
-            throw new TextExtractionException("The DOCX file is compressed abnormally (a zip bomb?)");
-        }
         if (main is null)
         {
             throw new TextExtractionException("The DOCX file has no document body");
@@ -70,6 +66,10 @@ internal static class DocxTextExtractor
         if (main.Length > options.MaxDocxPartBytes)
         {
             throw PartTooLarge(options);
+        }
+        if (declared > 1024 * 1024 && declared > compressed * MaxCompressionRatio)
+        {
+            throw new TextExtractionException("The DOCX file is compressed abnormally (a zip bomb?)");
         }
         return main;
     }
