@@ -79,7 +79,8 @@ public sealed class DocxExtractionTests
 
         var act = () => new DocumentTextExtractor(new SystemProcessRunner(), options).ExtractAsync(new MemoryStream(docx), DocumentFormats.Docx, CancellationToken.None);
 
-        (await act.Should().ThrowAsync<TextExtractionException>()).WithMessage("The DOCX file*");
+        // .NET's zip reader stops at the declared size, so the XML ends early: corrupt, never 8 MB inflated.
+        (await act.Should().ThrowAsync<TextExtractionException>()).WithMessage("The DOCX file is corrupt");
     }
 
     [Fact]
@@ -104,7 +105,7 @@ public sealed class DocxExtractionTests
     [Fact]
     public async Task ContentControlsNestedWithinTheLimitAreLookedThrough()
     {
-        (await Extract(DeeplyNestedDocx(200, "dentro"))).Text.Should().Be("dentro");
+        (await Extract(DeeplyNestedDocx(100, "dentro"))).Text.Should().Be("dentro");
     }
 
     [Fact]
