@@ -77,8 +77,8 @@ public static class DocumentUpload
     }
 
     /// <summary>
-    /// The form, or a 422 when the multipart body cannot be parsed (no boundary, a section without a valid
-    /// Content-Disposition, header lines beyond the reader's limits): the client's fault, not the server's.
+    /// The form, or a 422 when the multipart body cannot be parsed (no boundary or one beyond the reader's
+    /// limit, headers beyond its limits, no closing boundary): the client's fault, not the server's.
     /// </summary>
     private static async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken ct)
     {
@@ -86,7 +86,9 @@ public static class DocumentUpload
         {
             return await request.ReadFormAsync(ct);
         }
-        catch (InvalidDataException)
+        // A body that ends before its closing boundary is an IOException; BadHttpRequestException (also one) keeps
+        // its own status, such as 413 for a body over the server's limit.
+        catch (Exception ex) when (ex is InvalidDataException || (ex is IOException && ex is not BadHttpRequestException && !ct.IsCancellationRequested))
         {
             // The reader's message names its internals; the client needs to know what to fix.
             throw new ValidationException("file", "The multipart/form-data body is malformed; send the file as a well-formed part named 'file'");

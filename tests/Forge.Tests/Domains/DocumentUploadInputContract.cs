@@ -16,6 +16,7 @@ namespace Forge.Tests.Domains;
 public abstract class DocumentUploadInputContract(ForgeApiFactory factory)
 {
     private const string Boundary = "forge-test-boundary";
+    private const string BoundaryOf200Characters = "b1234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789";
 
     private HttpClient Client() => factory.CreateAuthenticatedClient();
 
@@ -131,7 +132,8 @@ public abstract class DocumentUploadInputContract(ForgeApiFactory factory)
     [InlineData("Content-Disposition", $"multipart/form-data; boundary={Boundary}")]
     [InlineData("Content-Type: text/plain", $"multipart/form-data; boundary={Boundary}")]
     [InlineData("Content-Disposition: form-data; name=\"file\"; filename=\"a.txt\"", "multipart/form-data")]
-    [InlineData("Content-Disposition: form-data; name=\"file\"; filename=\"a.txt\"", "multipart/form-data; boundary=" + "b012345678901234567890123456789012345678901234567890123456789012345678901234567890")]
+    [InlineData("Content-Disposition: form-data; name=\"file\"; filename=\"a.txt\"", "multipart/form-data; boundary=not-the-boundary-the-body-uses")]
+    [InlineData("Content-Disposition: form-data; name=\"file\"; filename=\"a.txt\"", "multipart/form-data; boundary=" + BoundaryOf200Characters)]
     public async Task MalformedMultipartIs422InTheSeed001Shape(string partHeaders, string contentType)
     {
         var domain = await DomainAsync();
