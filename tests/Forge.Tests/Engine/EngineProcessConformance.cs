@@ -35,7 +35,7 @@ public abstract class EngineProcessConformance(DatabaseProvider provider) : IAsy
         await using var survivor = await WorkerProcess.StartAsync(_harness.WorkerArguments("survivor", ShortLease));
         var ended = await _harness.WaitForEndAsync(run.Id, TimeSpan.FromSeconds(90));
 
-        ended.Status.Should().Be(RunStatus.Completed, survivor.Output);
+        ended.Status.Should().Be(RunStatus.Completed, $"{ended.Error} {survivor.Output}");
         var effects = await _harness.EffectsAsync();
         effects.Select(e => e.Key).Should().BeEquivalentTo(Enumerable.Range(0, 6).Select(i => $"crash-{i}").Append("crash-joined"));
         effects.Should().OnlyContain(e => e.Worker == "survivor");
