@@ -42,7 +42,7 @@ public abstract class DocumentProcessingPoisonContract(ForgeApiFactory factory)
         var ended = await ProcessAsync(TestDocuments.DeeplyNestedDocx(100_000), "aninhado.docx");
 
         ended.GetProperty("status").GetString().Should().Be("failed", ended.GetRawText());
-        ended.GetProperty("metadata").GetProperty("error").GetString().Should().StartWith("The DOCX file nests its XML more than 256 levels deep");
+        ended.GetProperty("metadata").GetProperty("error").GetString().Should().StartWith("The DOCX file nests its XML more than 256 levels deep (the limit, Forge:Extraction:MaxDocxXmlDepth)");
         await HostStillProcessesAsync();
     }
 

@@ -99,7 +99,7 @@ public sealed class DocxExtractionTests
 
         var act = () => Extract(docx);
 
-        (await act.Should().ThrowAsync<TextExtractionException>()).WithMessage("The DOCX file nests its XML more than 256 levels deep (the limit)*");
+        (await act.Should().ThrowAsync<TextExtractionException>()).WithMessage("The DOCX file nests its XML more than 256 levels deep (the limit, Forge:Extraction:MaxDocxXmlDepth)*");
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class DocxExtractionTests
 
         var act = () => new DocumentTextExtractor(new SystemProcessRunner(), options).ExtractAsync(new MemoryStream(docx), DocumentFormats.Docx, CancellationToken.None);
 
-        (await act.Should().ThrowAsync<TextExtractionException>()).WithMessage("The DOCX file has more than 1,000 XML elements in word/document.xml (the limit)");
+        (await act.Should().ThrowAsync<TextExtractionException>()).WithMessage("The DOCX file has more than 1,000 XML elements in word/document.xml (the limit, Forge:Extraction:MaxDocxXmlElements)");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Xml;
 
@@ -47,11 +48,13 @@ internal sealed class DocxBodyReader(int maxDepth, int maxElements)
                 case XmlNodeType.Element:
                     if (++_elements > maxElements)
                     {
-                        throw new TextExtractionException($"The DOCX file has more than {maxElements:N0} XML elements in word/document.xml (the limit)");
+                        throw new TextExtractionException(
+                            $"The DOCX file has more than {maxElements.ToString("N0", CultureInfo.InvariantCulture)} XML elements in word/document.xml (the limit, {ExtractionOptions.SectionName}:{nameof(ExtractionOptions.MaxDocxXmlElements)})");
                     }
                     if (reader.Depth >= maxDepth)
                     {
-                        throw new TextExtractionException($"The DOCX file nests its XML more than {maxDepth} levels deep (the limit); it looks crafted");
+                        throw new TextExtractionException(
+                            $"The DOCX file nests its XML more than {maxDepth} levels deep (the limit, {ExtractionOptions.SectionName}:{nameof(ExtractionOptions.MaxDocxXmlDepth)}); it looks crafted");
                     }
                     if ((_elements & 0xFFFF) == 0)
                     {

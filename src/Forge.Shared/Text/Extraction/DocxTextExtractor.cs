@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Xml;
 
@@ -77,5 +78,5 @@ internal static class DocxTextExtractor
     private static TextExtractionException PartTooLarge(ExtractionOptions options) =>
         new($"The DOCX file's text part ({MainPart}) expands beyond the {Megabytes(options.MaxDocxPartBytes)} limit ({ExtractionOptions.SectionName}:{nameof(ExtractionOptions.MaxDocxPartBytes)})");
 
-    private static string Megabytes(long bytes) => bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MB" : $"{bytes:N0}-byte";
+    private static string Megabytes(long bytes) => bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MB" : $"{bytes.ToString("N0", CultureInfo.InvariantCulture)}-byte";
 }
