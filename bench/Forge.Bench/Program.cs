@@ -2,6 +2,7 @@ using Forge.Bench;
 
 // dotnet run -c Release --project bench/Forge.Bench -- engine [--items N] [--providers sqlite,postgres]
 // dotnet run -c Release --project bench/Forge.Bench -- ingestion [--mb 50] [--pages 300]
+// dotnet run -c Release --project bench/Forge.Bench -- docx [--mb 20]
 // dotnet run -c Release --project bench/Forge.Bench -- export [--items 100000]
 // dotnet run -c Release --project bench/Forge.Bench -- pairs-export [--pairs 2000] [--providers sqlite,postgres]
 // dotnet run -c Release --project bench/Forge.Bench -- generation [--items 2400] [--batch-size 10] [--latency-ms 100] [--Forge:Engine:Concurrency=16 ...]
@@ -16,6 +17,8 @@ switch (command)
         return await EngineBenchmark.RunAsync(ArgValue(args, "--items", 4000), providers);
     case "ingestion":
         return await IngestionBenchmark.RunAsync(ArgValue(args, "--mb", 50), ArgValue(args, "--pages", 300));
+    case "docx":
+        return await DocxBenchmark.RunAsync(ArgValue(args, "--mb", 20));
     case "export":
         return await ExportBenchmark.RunAsync(ArgValue(args, "--items", 100_000));
     case "pairs-export":

@@ -23,6 +23,7 @@ public static class TestActivities
         .AddActivity<TimerActivity>("test.timer")
         .AddActivity<FailRunActivity>("test.fail-run")
         .AddActivity<NoOpActivity>("test.no-op")
+        .AddActivity<FailFastActivity>("test.fail-fast")
         .AddRunObserver<RecordingRunObserver>();
 
     public static Task RecordEffectAsync(ForgeDbContext db, string key, string worker, int attempt, CancellationToken ct) =>
@@ -120,6 +121,21 @@ public sealed class FailRunActivity : IActivity
         context.Schedule("test.effect", new EffectInput("must-not-run"));
         context.FailRun("validation failed: no segments");
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A poison input's effect on a worker: the process dies inside the activity, as on a stack overflow, with no
+/// chance to record a failure. The effect row is written first, outside the activity's transaction, so a test
+/// can count the deaths.
+/// </summary>
+public sealed class FailFastActivity(ForgeDbContext db, IOptions<EngineOptions> options) : IActivity
+{
+    public async Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var input = context.GetInput<EffectInput>();
+        await TestActivities.RecordEffectAsync(db, input.Key, options.Value.WorkerId ?? "in-process", context.Attempt, cancellationToken);
+        Environment.FailFast($"test.fail-fast: poison input '{input.Key}' on attempt {context.Attempt}");
     }
 }
 

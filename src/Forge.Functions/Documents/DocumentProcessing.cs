@@ -92,7 +92,12 @@ public sealed class ExtractAndSegmentActivity(ForgeDbContext db, IBlobStore blob
         var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == input.DocumentId, cancellationToken)
             ?? throw new PermanentActivityException($"Document {input.DocumentId} no longer exists");
         var version = await db.DocumentVersions.FirstAsync(v => v.Id == input.VersionId, cancellationToken);
-        var segmenter = Segmenters.Create(version.SegmentType) ?? throw new PermanentActivityException($"Unknown segment type '{version.SegmentType}'");
+        var segmenter = Segmenters.Create(version.SegmentType);
+        if (segmenter is null)
+        {
+            FailWith(context, document, version, $"Unknown segment type '{version.SegmentType}'");
+            return;
+        }
         var config = SegmentConfig.Parse(version.SegmentConfig).Config ?? SegmentConfig.Default;
 
         context.ReportProgress(0, 2, "extracting");
@@ -104,8 +109,7 @@ public sealed class ExtractAndSegmentActivity(ForgeDbContext db, IBlobStore blob
         }
         catch (TextExtractionException ex)
         {
-            Fail(document, version, ex.Message, time.GetUtcNow().UtcDateTime);
-            context.FailRun(ex.Message);
+            FailWith(context, document, version, ex.Message);
             return;
         }
 
@@ -138,6 +142,12 @@ public sealed class ExtractAndSegmentActivity(ForgeDbContext db, IBlobStore blob
         context.ReportProgress(2, 2, "segmented");
     }
 
+    private void FailWith(ActivityContext context, Document document, DocumentVersion version, string reason)
+    {
+        Fail(document, version, reason, time.GetUtcNow().UtcDateTime);
+        context.FailRun(reason);
+    }
+
     internal static void Fail(Document document, DocumentVersion? version, string reason, DateTime now)
     {
         document.Status = DocumentStatus.Failed;
@@ -150,7 +160,13 @@ public sealed class ExtractAndSegmentActivity(ForgeDbContext db, IBlobStore blob
         }
     }
 
-    private static string FormatOf(Document document) => Path.GetExtension(document.Filename).TrimStart('.').ToLowerInvariant();
+    /// <summary>The format detected at upload; rows older than that column have it in their content type.</summary>
+    private static string FormatOf(Document document) => document.Format ?? document.ContentType switch
+    {
+        "application/pdf" => DocumentFormats.Pdf,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => DocumentFormats.Docx,
+        _ => DocumentFormats.Txt,
+    };
 }
 
 /// <summary>A run that failed for any other reason (retries exhausted, cancelled) still fails its document.</summary>
@@ -170,6 +186,16 @@ public sealed class DocumentProcessingObserver(TimeProvider time) : IRunObserver
             return;
         }
         var version = await db.DocumentVersions.Where(v => v.DocumentId == documentId).OrderByDescending(v => v.Number).FirstOrDefaultAsync(cancellationToken);
-        ExtractAndSegmentActivity.Fail(document, version, run.Status == RunStatus.Cancelled ? "Processing was cancelled" : run.Error ?? "Processing failed", time.GetUtcNow().UtcDateTime);
+        ExtractAndSegmentActivity.Fail(document, version, ReasonFor(run), time.GetUtcNow().UtcDateTime);
     }
+
+    /// <summary>
+    /// The run's own error is for operators (it may quote a .NET exception); the document gets a reason a user
+    /// can act on. Reasons the activity itself gave were already written by it.
+    /// </summary>
+    private static string ReasonFor(EngineRun run) => run.Status == RunStatus.Cancelled
+        ? "Processing was cancelled"
+        : run.Error?.Contains(WorkItemRunner.WorkerStopped, StringComparison.Ordinal) == true
+            ? "Processing stopped: the worker processing this document died while reading it, more than once, so it will not be retried (the file may be malformed or crafted)"
+            : "Processing failed on an unexpected error after repeated attempts; try processing the document again later";
 }

@@ -27,6 +27,7 @@ public static class DocumentStorage
             OriginalFilename = Path.GetFileName(originalFileName.Replace('\\', '/')),
             S3Key = key,
             ContentType = contentType,
+            Format = format,
             FileSize = stored.Size,
             Status = DocumentStatus.Uploaded,
             CreatedAt = now,

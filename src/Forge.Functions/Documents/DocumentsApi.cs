@@ -5,6 +5,7 @@ using Forge.Shared.Text.Extraction;
 using Forge.Shared.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Forge.Functions.Documents;
 
@@ -14,7 +15,8 @@ public static class DocumentsApi
     {
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IProcessRunner>(new SystemProcessRunner());
-        services.AddSingleton<ITextExtractor, DocumentTextExtractor>();
+        services.AddOptions<ExtractionOptions>().BindConfiguration(ExtractionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ITextExtractor>(sp => new DocumentTextExtractor(sp.GetRequiredService<IProcessRunner>(), sp.GetRequiredService<IOptions<ExtractionOptions>>().Value));
         services.AddActivity<ExtractAndSegmentActivity>(DocumentProcessing.ExtractAndSegment);
         services.AddRunObserver<DocumentProcessingObserver>();
         services.AddOptions<Ingestion.IngestionOptions>().BindConfiguration(Ingestion.IngestionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -24,6 +24,11 @@ public sealed class Document
     /// <summary>The blob key (the seed's name for it): <c>documents/{domain_id}/{document_id}/{filename}</c>.</summary>
     public required string S3Key { get; set; }
     public required string ContentType { get; set; }
+    /// <summary>
+    /// <c>pdf</c>, <c>docx</c> or <c>txt</c> as detected at upload; processing reads this, never the name (a name
+    /// like <c>.txt</c> loses its extension when sanitized). Null only for rows older than the column.
+    /// </summary>
+    public string? Format { get; set; }
     public long FileSize { get; set; }
     public string Status { get; set; } = DocumentStatus.Uploaded;
     /// <summary>Free-form; <c>error</c> holds the reason when processing failed.</summary>
@@ -72,6 +77,7 @@ internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
         builder.Property(d => d.OriginalFilename).HasMaxLength(1024);
         builder.Property(d => d.S3Key).HasMaxLength(1024);
         builder.Property(d => d.ContentType).HasMaxLength(200);
+        builder.Property(d => d.Format).HasMaxLength(10);
         builder.Property(d => d.Status).HasMaxLength(20);
         builder.HasOne<Domain>().WithMany().HasForeignKey(d => d.DomainId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(d => new { d.DomainId, d.CreatedAt });

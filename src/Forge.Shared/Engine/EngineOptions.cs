@@ -26,6 +26,13 @@ public sealed class EngineOptions
     [Range(10, 3_600_000)]
     public int? RenewIntervalMs { get; set; }
 
+    /// <summary>
+    /// How many times a worker may die holding an item (its lease expired, nothing recorded) before the item
+    /// is given up and its run failed: a poison input would otherwise kill a worker on every retry.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxAbandonedAttempts { get; set; } = 2;
+
     public EngineRetryOptions Retry { get; set; } = new();
 
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);

@@ -7,20 +7,23 @@ namespace Forge.Shared.Engine;
 /// <summary>
 /// The statements that differ per database: one atomic claim (FOR UPDATE SKIP LOCKED on PostgreSQL; the
 /// single SQLite writer needs no row locks), and row locks taken by an UPDATE ... RETURNING.
-/// Expired leases are claimable like pending items, so the claim is also the rescuer.
+/// Expired leases are claimable like pending items, so the claim is also the rescuer; except by the worker that
+/// is still running the item itself (its renewal was late): that is a stall, not a death, and must not count as one.
 /// </summary>
 internal static class EngineSql
 {
     public const string NotifyChannel = "forge_engine";
 
     /// <summary>SQLite: claims items (the caller holds the write gate; SQLite has one writer, so no row locks).</summary>
-    public static Task<List<EngineWorkItem>> ClaimOnSqliteAsync(ForgeDbContext db, string owner, int limit, DateTime now, DateTime leaseUntil, CancellationToken ct) =>
+    public static Task<List<EngineWorkItem>> ClaimOnSqliteAsync(ForgeDbContext db, string owner, IReadOnlyCollection<Guid> runningHere, int limit, DateTime now, DateTime leaseUntil, CancellationToken ct) =>
         db.EngineWorkItems.FromSql($"""
             UPDATE engine_work_items
             SET status = 'running', lease_owner = {owner}, lease_expires_at = {leaseUntil}, attempts = attempts + 1, started_at = {now}
             WHERE id IN (
                 SELECT id FROM engine_work_items
-                WHERE (status = 'pending' AND available_at <= {now}) OR (status = 'running' AND lease_expires_at < {now})
+                WHERE (status = 'pending' AND available_at <= {now})
+                   OR (status = 'running' AND lease_expires_at < {now}
+                       AND NOT (lease_owner = {owner} AND id IN (SELECT value FROM json_each({SqliteGuidArray(runningHere)}))))
                 ORDER BY available_at, id
                 LIMIT {limit})
             RETURNING *
@@ -41,15 +44,17 @@ internal static class EngineSql
     /// PostgreSQL: claims items, marks their runs running and reads what the activities need of the runs,
     /// in one round trip. (The run columns are the statement's snapshot, before the status change.)
     /// </summary>
-    public static async Task<List<(EngineWorkItem Item, EngineRun Run)>> ClaimWithRunsAsync(ForgeDbContext db, string owner, int limit, DateTime now, DateTime leaseUntil, CancellationToken ct)
+    public static async Task<List<(EngineWorkItem Item, EngineRun Run)>> ClaimWithRunsAsync(ForgeDbContext db, string owner, IReadOnlyCollection<Guid> runningHere, int limit, DateTime now, DateTime leaseUntil, CancellationToken ct)
     {
+        var mine = runningHere.ToArray();
         var rows = await db.Database.SqlQuery<ClaimedRow>($"""
             WITH claimed AS (
                 UPDATE engine_work_items
                 SET status = 'running', lease_owner = {owner}, lease_expires_at = {leaseUntil}, attempts = attempts + 1, started_at = {now}
                 WHERE id IN (
                     SELECT id FROM engine_work_items
-                    WHERE (status = 'pending' AND available_at <= {now}) OR (status = 'running' AND lease_expires_at < {now})
+                    WHERE (status = 'pending' AND available_at <= {now})
+                       OR (status = 'running' AND lease_expires_at < {now} AND NOT (lease_owner = {owner} AND id = ANY({mine})))
                     ORDER BY available_at, id
                     LIMIT {limit}
                     FOR UPDATE SKIP LOCKED)

@@ -109,7 +109,7 @@ public sealed class EngineWorker(
             var db = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
             var now = time.GetUtcNow().UtcDateTime;
             claimed = db.Provider == DatabaseProvider.Postgres
-                ? [.. await EngineSql.ClaimWithRunsAsync(db, WorkerId, free, now, now + _options.Lease, stoppingToken)]
+                ? [.. await EngineSql.ClaimWithRunsAsync(db, WorkerId, running.ItemIds, free, now, now + _options.Lease, stoppingToken)]
                 : await ClaimOnSqliteAsync(db, free, now, stoppingToken);
         }
         foreach (var (item, run) in claimed)
@@ -138,7 +138,7 @@ public sealed class EngineWorker(
         List<Guid> runIds = [];
         using (await gate.EnterAsync(stoppingToken))
         {
-            items = await EngineSql.ClaimOnSqliteAsync(db, WorkerId, free, now, now + _options.Lease, stoppingToken);
+            items = await EngineSql.ClaimOnSqliteAsync(db, WorkerId, running.ItemIds, free, now, now + _options.Lease, stoppingToken);
             if (items.Count > 0)
             {
                 runIds = items.Select(i => i.RunId).Distinct().ToList();

@@ -24,6 +24,8 @@ public sealed class RunningActivities
         }
     }
 
+    internal IReadOnlyCollection<Guid> ItemIds => _byItem.Keys.ToList();
+
     internal IReadOnlyCollection<Guid> RunIds => _byItem.Values.Select(e => e.RunId).Distinct().ToList();
 
     public void CancelRun(Guid runId)

@@ -15,7 +15,21 @@ public sealed partial class WorkItemRunner(
     IOptions<EngineOptions> options,
     ILogger<WorkItemRunner> logger)
 {
+    /// <summary>In every error of an item given up because its workers died holding it, so observers can tell it from the activity's own failures.</summary>
+    public const string WorkerStopped = "the worker stopped while running it";
+
     private readonly RetryPolicy _retry = new(options.Value.Retry);
+
+    /// <summary>
+    /// Earlier claims of the item that ended with no recorded outcome: the lease expired under a worker that
+    /// died (or stalled). Every claim counts an attempt; failures the activity reported are in its error list;
+    /// a graceful stop gives its attempt back.
+    /// </summary>
+    private static int Abandonments(EngineWorkItem item)
+    {
+        var failures = System.Text.Json.Nodes.JsonNode.Parse(item.Errors) is System.Text.Json.Nodes.JsonArray errors ? errors.Count : 0;
+        return Math.Max(item.Attempts - 1 - failures, 0);
+    }
 
     /// <param name="run">The run as read when the item was claimed; null if it no longer exists.</param>
     public async Task RunAsync(EngineWorkItem item, EngineRun? run, string owner, CancellationToken runCancelled, CancellationToken stopping)
@@ -30,7 +44,13 @@ public sealed partial class WorkItemRunner(
         }
         else if (item.Attempts > item.MaxAttempts)
         {
-            outcome = Outcome.Die($"{item.Activity}: gave up after {item.MaxAttempts} attempts; the last worker stopped without finishing ({item.LastError ?? "lease expired"}).");
+            outcome = Outcome.Die($"{item.Activity}: gave up after {item.MaxAttempts} attempts; on the last one {WorkerStopped} ({item.LastError ?? "lease expired"}).");
+        }
+        else if (Abandonments(item) is var abandoned && abandoned >= options.Value.MaxAbandonedAttempts)
+        {
+            // A worker that dies inside an activity (stack overflow, out of memory, FailFast) cannot record a
+            // failure; if the input is what kills it, every retry kills another worker. Stop well before MaxAttempts.
+            outcome = Outcome.Die($"{item.Activity}: {WorkerStopped} {abandoned} times (the process died: crashed, killed or out of memory), so it is not run again.");
         }
         else if (!registry.TryGet(item.Activity, out var activityType))
         {

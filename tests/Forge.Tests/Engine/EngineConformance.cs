@@ -242,6 +242,20 @@ public abstract class EngineConformance(DatabaseProvider provider) : IAsyncLifet
     }
 
     [Fact]
+    public async Task WorkerWhoseRenewalIsLateDoesNotReclaimTheItemItIsStillRunning()
+    {
+        var run = await Harness.StartRunAsync("test.effect", new EffectInput("stalled", SleepMs: 2500));
+        // A one-second lease never renewed, and free slots: the expired item is claimable, but not by the worker running it.
+        await Harness.StartWorkerAsync("stalled", new Dictionary<string, string?> { ["Forge:Engine:LeaseSeconds"] = "1", ["Forge:Engine:RenewIntervalMs"] = "600000", ["Forge:Engine:Concurrency"] = "4" });
+
+        var ended = await Harness.WaitForEndAsync(run.Id);
+
+        ended.Status.Should().Be(RunStatus.Completed, ended.Error);
+        (await Harness.EffectsAsync()).Should().ContainSingle(e => e.Key == "stalled").Which.Attempt.Should().Be(1);
+        (await Harness.ItemsAsync(run.Id)).Single().Attempts.Should().Be(1, "a stall is not a worker death");
+    }
+
+    [Fact]
     public async Task StoppingAWorkerGivesItsItemsBackWithoutUsingAnAttempt()
     {
         var worker = await Harness.StartWorkerAsync("w1");

@@ -35,12 +35,40 @@ public abstract class EngineProcessConformance(DatabaseProvider provider) : IAsy
         await using var survivor = await WorkerProcess.StartAsync(_harness.WorkerArguments("survivor", ShortLease));
         var ended = await _harness.WaitForEndAsync(run.Id, TimeSpan.FromSeconds(90));
 
-        ended.Status.Should().Be(RunStatus.Completed, survivor.Output);
+        ended.Status.Should().Be(RunStatus.Completed, $"{ended.Error} {survivor.Output}");
         var effects = await _harness.EffectsAsync();
         effects.Select(e => e.Key).Should().BeEquivalentTo(Enumerable.Range(0, 6).Select(i => $"crash-{i}").Append("crash-joined"));
         effects.Should().OnlyContain(e => e.Worker == "survivor");
         var children = (await _harness.ItemsAsync(run.Id)).Where(i => i.JoinId is not null).ToList();
         children.Should().HaveCount(6).And.OnlyContain(i => i.Status == WorkItemStatus.Completed && i.Attempts == 2);
+    }
+
+    [Fact]
+    public async Task ActivityThatKillsItsWorkerFailsItsRunAfterTwoDeathsInsteadOfKillingEveryRestartedWorker()
+    {
+        var run = await _harness.StartRunAsync("test.fail-fast", new EffectInput("poison"));
+        var started = 0;
+        EngineRun? ended = null;
+        // A supervisor's loop: whenever the worker has died, start another one; a poison item must not keep this going.
+        while (ended is null && started < 6)
+        {
+            var deathsBefore = (await _harness.EffectsAsync()).Count;
+            await using var worker = await WorkerProcess.StartAsync(_harness.WorkerArguments($"worker-{started++}", ShortLease));
+            await _harness.WaitUntilAsync(async () => (await _harness.EffectsAsync()).Count > deathsBefore || RunStatus.IsTerminal((await _harness.GetRunAsync(run.Id)).Status),
+                TimeSpan.FromSeconds(60), "the worker to die in the activity or the run to end");
+            var current = await _harness.GetRunAsync(run.Id);
+            ended = RunStatus.IsTerminal(current.Status) ? current : null;
+        }
+
+        ended.Should().NotBeNull("the run must end after a bounded number of worker deaths");
+        ended!.Status.Should().Be(RunStatus.Failed);
+        ended.Error.Should().Contain(WorkItemRunner.WorkerStopped).And.Contain("2 times");
+        var deaths = (await _harness.EffectsAsync()).OrderBy(d => d.Attempt).ToList();
+        deaths.Select(d => (d.Worker, d.Attempt)).Should().Equal(("worker-0", 1), ("worker-1", 2));
+        started.Should().Be(3, "the third worker gives the item up without running it, and survives");
+        var item = (await _harness.ItemsAsync(run.Id)).Single();
+        item.Status.Should().Be(WorkItemStatus.Dead);
+        item.Attempts.Should().Be(3);
     }
 
     [Fact]

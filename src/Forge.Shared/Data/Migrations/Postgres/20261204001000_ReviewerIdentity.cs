@@ -5,7 +5,7 @@ namespace Forge.Shared.Data.Migrations.Postgres;
 
 /// <summary>A review records who made it as authenticated; a differing <c>reviewer_id</c> from the body is only a label.</summary>
 [DbContext(typeof(PostgresForgeDbContext))]
-[Migration("20261204000900_ReviewerIdentity")]
+[Migration("20261204001000_ReviewerIdentity")]
 public sealed class ReviewerIdentity : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
