@@ -66,11 +66,6 @@ public sealed record ExportSettings(string Format, string Schema, bool ApprovedO
             }
         }
 
-        if (filters is not null && DuplicateKey(filters) is { } duplicate)
-        {
-            Error("filters", duplicate);
-            filters = null;
-        }
         double? minScore = null;
         foreach (var (key, value) in filters ?? [])
         {
@@ -104,9 +99,6 @@ public sealed record ExportSettings(string Format, string Schema, bool ApprovedO
                 return new ExportSettings(ExportFormats.Jsonl, ExportSchemas.DefaultFor(ExportFormats.Jsonl), true, null);
             case JsonValue v when v.GetValueKind() is JsonValueKind.False or JsonValueKind.Null:
                 return null;
-            case JsonObject o when DuplicateKey(o) is { } duplicate:
-                rules.Add(field, duplicate);
-                return null;
             case JsonObject o:
                 string? Text(string key) => o[key] is JsonValue s && s.GetValueKind() == JsonValueKind.String ? s.GetValue<string>() : null;
                 foreach (var key in (string[])["format", "schema"])
@@ -136,42 +128,6 @@ public sealed record ExportSettings(string Format, string Schema, bool ApprovedO
                 rules.Add(field, "Must be true, false or an object with format, schema, approved_only, filters and csv_formula_escape");
                 return null;
         }
-    }
-
-    /// <summary>
-    /// What is wrong when <paramref name="json"/> gives a key twice, else null. A bound <see cref="JsonObject"/> keeps its
-    /// JSON text until first read, and that read throws <see cref="ArgumentException"/> on a duplicate key (a 500): the
-    /// text is walked first, which also names the key (the strict parser's message shortens long names).
-    /// </summary>
-    private static string? DuplicateKey(JsonObject json)
-    {
-        using var document = JsonDocument.Parse(json.ToJsonString());
-        return FirstDuplicate(document.RootElement) is { } key ? $"The key '{key}' is given twice; give each key once" : null;
-    }
-
-    private static string? FirstDuplicate(JsonElement element)
-    {
-        if (element.ValueKind == JsonValueKind.Array)
-        {
-            return element.EnumerateArray().Select(FirstDuplicate).FirstOrDefault(k => k is not null);
-        }
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var property in element.EnumerateObject())
-        {
-            if (!seen.Add(property.Name))
-            {
-                return property.Name;
-            }
-            if (FirstDuplicate(property.Value) is { } inner)
-            {
-                return inner;
-            }
-        }
-        return null;
     }
 
     public static ExportSettings FromJson(JsonObject json) =>
