@@ -22,6 +22,64 @@ public static class StrictJson
         options.Converters.Add(new StrictNodeConverter<JsonArray>());
     }
 
+    private const string BadSurrogate = "Invalid text: a lone UTF-16 surrogate or invalid UTF-8";
+    private const string Nul = "Invalid text: the NUL character (\\u0000) is not allowed";
+
+    /// <summary>
+    /// For JSON Forge parses itself (import lines, PATCH bodies): the first string or key that could not be stored and
+    /// served back, with where it is, or null. The document's own depth limit bounds the walk.
+    /// </summary>
+    public static (string Path, string Problem)? FindBadText(JsonElement element, string path = "")
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return (path, BadSurrogate);
+                    }
+                    var child = path.Length == 0 ? name : $"{path}.{name}";
+                    if (name.Contains('\0', StringComparison.Ordinal))
+                    {
+                        return (path, Nul);
+                    }
+                    if (FindBadText(property.Value, child) is { } inner)
+                    {
+                        return inner;
+                    }
+                }
+                return null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FindBadText(item, $"{path}[{index++}]") is { } inner)
+                    {
+                        return inner;
+                    }
+                }
+                return null;
+            case JsonValueKind.String:
+                try
+                {
+                    return element.GetString()!.Contains('\0', StringComparison.Ordinal) ? (path, Nul) : null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return (path, BadSurrogate);
+                }
+            default:
+                return null;
+        }
+    }
+
     /// <summary>Reads the string at the reader, refusing what cannot round-trip through storage and back.</summary>
     internal static string ReadText(ref Utf8JsonReader reader, string relativePath)
     {
@@ -32,11 +90,11 @@ public static class StrictJson
         }
         catch (InvalidOperationException)
         {
-            throw new InvalidJsonValueException(relativePath, "Invalid text: a lone UTF-16 surrogate or invalid UTF-8");
+            throw new InvalidJsonValueException(relativePath, BadSurrogate);
         }
         if (text.Contains('\0', StringComparison.Ordinal))
         {
-            throw new InvalidJsonValueException(relativePath, "Invalid text: the NUL character (\\u0000) is not allowed");
+            throw new InvalidJsonValueException(relativePath, Nul);
         }
         return text;
     }

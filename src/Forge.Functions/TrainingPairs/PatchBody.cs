@@ -26,16 +26,28 @@ public sealed record PatchBody(JsonObject Fields)
         {
             throw new ForgeApiException(StatusCodes.Status415UnsupportedMediaType, "Send the body as JSON with Content-Type: application/json");
         }
-        JsonNode? node;
+        JsonDocument document;
         try
         {
-            node = await JsonNode.ParseAsync(request.Body, documentOptions: Strict, cancellationToken: context.RequestAborted);
+            document = await JsonDocument.ParseAsync(request.Body, Strict, context.RequestAborted);
         }
         catch (JsonException e)
         {
             throw new ValidationException("body", Problem(e));
         }
-        return node is JsonObject fields ? new PatchBody(fields) : throw new ValidationException("body", "Must be a JSON object");
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ValidationException("body", "Must be a JSON object");
+            }
+            // Checked before any node reads a string: a lone surrogate would throw when first read (a 500), and NUL cannot be stored.
+            if (StrictJson.FindBadText(document.RootElement) is var (path, problem))
+            {
+                throw new ValidationException(path.Length == 0 ? "body" : path, problem);
+            }
+            return new PatchBody(JsonObject.Create(document.RootElement.Clone())!);
+        }
     }
 
     /// <summary>What is wrong with a JSON text, without the .NET type names the parser's message can carry.</summary>

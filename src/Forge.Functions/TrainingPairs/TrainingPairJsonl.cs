@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Forge.Functions.Hosting;
 using Forge.Shared.Data;
 
 namespace Forge.Functions.TrainingPairs;
@@ -121,6 +122,10 @@ public static class TrainingPairJsonl
         using (document)
         {
             var root = document.RootElement;
+            if (StrictJson.FindBadText(root) is var (path, problem))
+            {
+                return (null, path.Length == 0 ? problem : $"{path}: {problem}");
+            }
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
             {
                 return (null, "Expected an object with a 'messages' array");
@@ -169,6 +174,10 @@ public static class TrainingPairJsonl
         using (document)
         {
             var data = document.RootElement;
+            if (StrictJson.FindBadText(data) is var (path, problem))
+            {
+                return (null, null, $"not a storable video script: {(path.Length == 0 ? "" : $"{path}: ")}{problem}");
+            }
             if (wrapped)
             {
                 if (data.ValueKind != JsonValueKind.Object || !data.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String

@@ -183,7 +183,28 @@ public abstract class TrainingPairLimitsContract(ForgeApiFactory factory)
         errors[0].GetProperty("error").GetString().Should().Contain("'messages'");
         errors[1].GetProperty("error").GetString().Should().Contain("messages[2].content").And.Contain("'hooks'");
     }
+    [Theory]
+    [InlineData("\\ud800")]
+    [InlineData("\\u0000")]
+    public async Task BadTextInAnImportLineIsALineErrorAndInAPatchA422(string escaped)
+    {
+        var user = NewUser();
+        var bad = SamplePairs.Lines[0].Replace("\"role\": \"user\", \"content\": \"", $"\"role\": \"user\", \"content\": \"x{escaped}", StringComparison.Ordinal);
+        bad.Should().NotBe(SamplePairs.Lines[0]);
+
+        var report = await user.ImportAsync(string.Join("\n", bad, SamplePairs.Lines[1]));
+
+        report.GetProperty("imported").GetInt32().Should().Be(1, report.ToString());
+        report.GetProperty("errors").EnumerateArray().Single().GetProperty("line").GetInt32().Should().Be(1);
+        var pair = await user.CreateAsync(new { pair_id = $"t-{Guid.NewGuid():N}", user_prompt = "antes",
+            hook_variants = new[] { new { hook_variant = 1, timestamp = "0-3s", tip = "antes" } } });
+        var id = pair.GetProperty("id").GetGuid();
+        await user.PatchAsync($"/api/v1/training/{id}/user-prompt", $$"""{"user_prompt":"a{{escaped}}"}""", HttpStatusCode.UnprocessableEntity);
+        await user.PatchAsync($"/api/v1/training/hooks/{pair.GetProperty("hook_variants")[0].GetProperty("id")}", $$"""{"tip":"a{{escaped}}"}""", HttpStatusCode.UnprocessableEntity);
+        (await user.GetAsync(id)).GetProperty("user_prompt").GetString().Should().Be("antes");
+    }
 }
+
 
 public sealed class SqliteTrainingPairLimitsTests(ForgeApiFactory factory) : TrainingPairLimitsContract(factory), IClassFixture<ForgeApiFactory>;
 
