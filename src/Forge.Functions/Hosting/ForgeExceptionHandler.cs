@@ -48,7 +48,7 @@ public sealed partial class ForgeExceptionHandler(ILogger<ForgeExceptionHandler>
             field = invalid.RelativePath.Length == 0 ? field : field.Length == 0 ? invalid.RelativePath : $"{field}.{invalid.RelativePath}";
             problem = invalid.Problem;
         }
-        else if (DuplicateProperty(exception.Message) is { } duplicate)
+        else if (StrictJson.DuplicateKeyIn(exception) is { } duplicate)
         {
             field = field.Length == 0 || field == duplicate ? duplicate : $"{field}.{duplicate}";
             problem = $"Duplicate key '{duplicate}'";
@@ -62,18 +62,6 @@ public sealed partial class ForgeExceptionHandler(ILogger<ForgeExceptionHandler>
             problem = $"Malformed JSON (line {(exception.LineNumber ?? 0) + 1}, position {exception.BytePositionInLine ?? 0})";
         }
         return Validation(field.Length == 0 ? "body" : field, problem);
-    }
-
-    // "Duplicate property 'name' encountered during deserialization of type 'T'."
-    private static string? DuplicateProperty(string message)
-    {
-        const string prefix = "Duplicate property '";
-        if (!message.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            return null;
-        }
-        var end = message.IndexOf('\'', prefix.Length);
-        return end < 0 ? null : message[prefix.Length..end];
     }
 
     /// <summary>

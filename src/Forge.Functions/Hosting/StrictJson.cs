@@ -80,6 +80,22 @@ public static class StrictJson
         }
     }
 
+    /// <summary>
+    /// The key a parser refused as given twice, from its message ("Duplicate property 'name' encountered during
+    /// deserialization of type 'T'."), so errors can name the key without the .NET type.
+    /// </summary>
+    public static string? DuplicateKeyIn(JsonException exception)
+    {
+        const string prefix = "Duplicate property '";
+        var message = exception.Message;
+        if (!message.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var end = message.IndexOf('\'', prefix.Length);
+        return end < 0 ? null : message[prefix.Length..end];
+    }
+
     /// <summary>Reads the string at the reader, refusing what cannot round-trip through storage and back.</summary>
     internal static string ReadText(ref Utf8JsonReader reader, string relativePath)
     {

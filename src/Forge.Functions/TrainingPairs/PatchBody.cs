@@ -53,10 +53,9 @@ public sealed record PatchBody(JsonObject Fields)
     /// <summary>What is wrong with a JSON text, without the .NET type names the parser's message can carry.</summary>
     public static string Problem(JsonException e)
     {
-        // The parser names the key: "Duplicate property 'tip' encountered during deserialization."
-        if (e.Message.StartsWith("Duplicate property '", StringComparison.Ordinal) && e.Message.IndexOf('\'', 20) is var end and > 20)
+        if (StrictJson.DuplicateKeyIn(e) is { } key)
         {
-            return $"The key '{e.Message[20..end]}' is given twice; give each key once";
+            return $"The key '{key}' is given twice; give each key once";
         }
         return $"Malformed JSON (line {(e.LineNumber ?? 0) + 1}, position {e.BytePositionInLine ?? 0})";
     }
