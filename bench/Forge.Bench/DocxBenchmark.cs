@@ -3,13 +3,14 @@ using System.IO.Compression;
 using System.Text;
 using System.Xml;
 using Forge.Shared.Text.Extraction;
+using Forge.Tests.Text;
 
 namespace Forge.Bench;
 
 /// <summary>
 /// DOCX extraction against a raw <see cref="XmlReader"/> pass over the same word/document.xml (the least any
-/// reader must do), with the bytes it allocates per byte of XML; then issue 10's crafted files (the 100,000-level
-/// nesting and an archive inflating to 180 MB) beside a normal document of the same upload size.
+/// reader must do), with the bytes it allocates per byte of XML; then issue 10's crafted files, built by the tests'
+/// <see cref="CraftedDocx"/> (the 100,000-level nesting and an archive inflating to 180 MB), beside a normal document of the same upload size.
 /// </summary>
 public static class DocxBenchmark
 {
@@ -45,14 +46,14 @@ public static class DocxBenchmark
         Console.WriteLine($"[docx] Forge extraction:     {forge,8:F1} MB/s = {forge / raw:F2}x raw ({characters:N0} characters; {docx.Length / 1048576.0:F1} MB upload)");
         Console.WriteLine($"[docx] allocated per extraction: {allocated / 1048576.0:F0} MB = {allocated / xml.Length:F2} bytes per byte of XML; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MB");
 
-        var deep = Zip(DeepXml(100_000), CompressionLevel.NoCompression);
+        var deep = CraftedDocx.DeeplyNestedDocx(100_000);
         var sameSize = Zip(NormalXml(deep.Length), CompressionLevel.NoCompression);
         var normalTime = await TimeAsync(extractor, sameSize);
         var deepTime = await TimeAsync(extractor, deep);
         Console.WriteLine($"[deep] 100,000 nested content controls ({deep.Length / 1048576.0:F1} MB stored): refused in {deepTime.TotalMilliseconds:F0} ms"
             + $" = {deepTime / normalTime:F2}x a normal document of that size ({normalTime.TotalMilliseconds:F0} ms)");
 
-        var expanding = ExpandingZip(180L * 1024 * 1024);
+        var expanding = CraftedDocx.ExpandingDocx(180L * 1024 * 1024);
         var expandingTime = await TimeAsync(extractor, expanding);
         Console.WriteLine($"[bomb] {expanding.Length / 1024} KB upload inflating to 180 MB of XML: refused in {expandingTime.TotalMilliseconds:F0} ms; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MB");
         return 0;
@@ -95,10 +96,6 @@ public static class DocxBenchmark
         return Encoding.UTF8.GetBytes(text.Append(End).ToString());
     }
 
-    private static byte[] DeepXml(int levels) => Encoding.UTF8.GetBytes(Start
-        + string.Concat(Enumerable.Repeat("<w:sdt><w:sdtContent>", levels)) + "<w:p><w:r><w:t>x</w:t></w:r></w:p>"
-        + string.Concat(Enumerable.Repeat("</w:sdtContent></w:sdt>", levels)) + End);
-
     private static byte[] Zip(byte[] documentXml, CompressionLevel level)
     {
         using var buffer = new MemoryStream();
@@ -110,23 +107,6 @@ public static class DocxBenchmark
             }
             using var document = zip.CreateEntry("word/document.xml", level).Open();
             document.Write(documentXml);
-        }
-        return buffer.ToArray();
-    }
-
-    private static byte[] ExpandingZip(long bytes)
-    {
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            using var document = zip.CreateEntry("word/document.xml", CompressionLevel.SmallestSize).Open();
-            document.Write(Encoding.UTF8.GetBytes(Start));
-            var chunk = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<w:p><w:r><w:t>palavra</w:t></w:r></w:p>", 4096)));
-            for (long written = 0; written < bytes; written += chunk.Length)
-            {
-                document.Write(chunk);
-            }
-            document.Write(Encoding.UTF8.GetBytes(End));
         }
         return buffer.ToArray();
     }

@@ -31,7 +31,7 @@ public sealed partial class ForgeExceptionHandler(ILogger<ForgeExceptionHandler>
         // Parameter binding failures (missing or unparsable route/query/body values) are validation errors in seed 001's terms.
         BadHttpRequestException e => BindingFailure(e.Message),
         JsonException json => InvalidJson(json),
-        _ when DbErrors.IsUnstorableText(exception) => Validation("request", "Invalid text: the NUL character (\\u0000) is not allowed"),
+        _ when DbErrors.IsUnstorableText(exception) => Validation("request", StrictJson.Nul),
         _ => new ApiError(StatusCodes.Status500InternalServerError),
     };
 

@@ -43,7 +43,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, Microsoft.E
         {
             if (values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true))
             {
-                throw new ValidationException(name, "Invalid text: the NUL character (\\u0000) is not allowed");
+                throw new ValidationException(name, StrictJson.Nul);
             }
         }
         if (context.Request.ContentLength > limits.MaxRequestBodyBytes)

@@ -22,8 +22,9 @@ public static class StrictJson
         options.Converters.Add(new StrictNodeConverter<JsonArray>());
     }
 
-    private const string BadSurrogate = "Invalid text: a lone UTF-16 surrogate or invalid UTF-8";
-    private const string Nul = "Invalid text: the NUL character (\\u0000) is not allowed";
+    internal const string BadSurrogate = "Invalid text: a lone UTF-16 surrogate or invalid UTF-8";
+    /// <summary>Also the answer for NUL in a query parameter, and if PostgreSQL ever refuses text that got past the checks.</summary>
+    internal const string Nul = "Invalid text: the NUL character (\\u0000) is not allowed";
 
     /// <summary>
     /// For JSON Forge parses itself (import lines, PATCH bodies): the first string or key that could not be stored and

@@ -39,7 +39,7 @@ public abstract class DocumentProcessingPoisonContract(ForgeApiFactory factory)
     [Fact]
     public async Task DocxNestingAHundredThousandContentControlsFailsWithTheDepthReasonAndTheHostLives()
     {
-        var ended = await ProcessAsync(TestDocuments.DeeplyNestedDocx(100_000), "aninhado.docx");
+        var ended = await ProcessAsync(CraftedDocx.DeeplyNestedDocx(100_000), "aninhado.docx");
 
         ended.GetProperty("status").GetString().Should().Be("failed", ended.GetRawText());
         ended.GetProperty("metadata").GetProperty("error").GetString().Should().StartWith("The DOCX file nests its XML more than 256 levels deep (the limit, Forge:Extraction:MaxDocxXmlDepth)");
@@ -49,7 +49,7 @@ public abstract class DocumentProcessingPoisonContract(ForgeApiFactory factory)
     [Fact]
     public async Task DocxExpandingBeyondThePartLimitFailsNamingTheLimit()
     {
-        var ended = await ProcessAsync(TestDocuments.ExpandingDocx(33L * 1024 * 1024), "grande.docx");
+        var ended = await ProcessAsync(CraftedDocx.ExpandingDocx(33L * 1024 * 1024), "grande.docx");
 
         ended.GetProperty("status").GetString().Should().Be("failed", ended.GetRawText());
         ended.GetProperty("metadata").GetProperty("error").GetString().Should().Contain("32 MB limit (Forge:Extraction:MaxDocxPartBytes)");

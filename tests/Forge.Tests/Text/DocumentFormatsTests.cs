@@ -1,5 +1,6 @@
 using System.Text;
 using Forge.Shared.Text.Extraction;
+using static Forge.Tests.Text.CraftedDocx;
 using static Forge.Tests.Text.TestDocuments;
 
 namespace Forge.Tests.Text;

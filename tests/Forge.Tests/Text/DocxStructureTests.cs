@@ -7,7 +7,7 @@ public sealed class DocxStructureTests
 {
     private static async Task<string> TextOf(string bodyXml)
     {
-        var docx = TestDocuments.Zip(
+        var docx = CraftedDocx.Zip(
             ("[Content_Types].xml", """<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"""),
             ("word/document.xml", $"""<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{bodyXml}<w:sectPr/></w:body></w:document>"""));
         return (await new DocumentTextExtractor(new SystemProcessRunner()).ExtractAsync(new MemoryStream(docx), DocumentFormats.Docx, CancellationToken.None)).Text;
@@ -67,7 +67,7 @@ public sealed class DocxStructureTests
     [Fact]
     public async Task DocumentWithoutABodyIsRefused()
     {
-        var docx = TestDocuments.Zip(
+        var docx = CraftedDocx.Zip(
             ("[Content_Types].xml", """<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"""),
             ("word/document.xml", """<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>"""));
 
@@ -79,7 +79,7 @@ public sealed class DocxStructureTests
     [Fact]
     public async Task DoctypeIsRefusedAsCorruptSoNoEntityIsExpanded()
     {
-        var docx = TestDocuments.Zip(
+        var docx = CraftedDocx.Zip(
             ("[Content_Types].xml", """<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"""),
             ("word/document.xml", """<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>"""));
 
