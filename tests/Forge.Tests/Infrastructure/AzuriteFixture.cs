@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -12,26 +13,61 @@ public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
     public const string Name = "Azurite";
 }
 
-/// <summary>
-/// Runs the repo's pinned Azurite (package.json) on a free port for the tests' lifetime. When it cannot start,
-/// the tests fail with the reason: the Azure adapter is part of the product and is never skipped.
-/// </summary>
+/// <summary>The shared <see cref="AzuriteServer"/> as an xunit fixture, for classes that take it by injection.</summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
-    private readonly StringBuilder _output = new();
-    private readonly string _location = Path.Combine(Path.GetTempPath(), $"forge-azurite-{Guid.NewGuid():N}");
-    private Process? _process;
+    public string ConnectionString { get; private set; } = "";
 
-    public int Port { get; private set; }
-
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AzureStorageAccount.DevelopmentAccountName};" +
-        $"AccountKey={AzureStorageAccount.DevelopmentAccountKey};BlobEndpoint=http://127.0.0.1:{Port}/{AzureStorageAccount.DevelopmentAccountName};";
+    public int BlobPort { get; private set; }
 
     public async Task InitializeAsync()
     {
-        var root = FindRepoRoot();
-        var azurite = Path.Combine(root, "node_modules", ".bin", OperatingSystem.IsWindows() ? "azurite-blob.cmd" : "azurite-blob");
+        var server = await AzuriteServer.StartedAsync();
+        ConnectionString = server.ConnectionString;
+        BlobPort = server.BlobPort;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+}
+
+/// <summary>
+/// One whole Azurite (blob, queue and table: the Durable Task backend needs all three) from the repo's pinned
+/// npm package, on free ports, for the whole test process; killed with SIGKILL when the process exits since
+/// Azurite ignores SIGTERM. Tests isolate themselves by task hub name and container. When it cannot start,
+/// the tests fail with the reason: the durable backend and the Azure adapter are never skipped.
+/// </summary>
+public sealed class AzuriteServer
+{
+    private static readonly Lazy<Task<AzuriteServer>> Shared = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly StringBuilder _output = new();
+
+    private AzuriteServer(int blobPort, int queuePort, int tablePort)
+    {
+        BlobPort = blobPort;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+    }
+
+    public int BlobPort { get; }
+    public int QueuePort { get; }
+    public int TablePort { get; }
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AzureStorageAccount.DevelopmentAccountName};" +
+        $"AccountKey={AzureStorageAccount.DevelopmentAccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AzureStorageAccount.DevelopmentAccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AzureStorageAccount.DevelopmentAccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{AzureStorageAccount.DevelopmentAccountName};";
+
+    public static Task<AzuriteServer> StartedAsync() => Shared.Value;
+
+    /// <summary>The shared server's connection string, for code that is not async.</summary>
+    public static string SharedConnectionString => Shared.Value.GetAwaiter().GetResult().ConnectionString;
+
+    private static async Task<AzuriteServer> StartAsync()
+    {
+        var root = RepoPaths.Root;
+        var azurite = Path.Combine(root, "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite))
         {
             await RunNpmCiAsync(root);
@@ -41,58 +77,64 @@ public sealed class AzuriteFixture : IAsyncLifetime
             throw new InvalidOperationException($"Azurite is not installed at {azurite} even after 'npm ci' in {root}.");
         }
 
-        Directory.CreateDirectory(_location);
-        Port = FreePort();
+        var location = Path.Combine(Path.GetTempPath(), $"forge-azurite-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(location);
+        var server = new AzuriteServer(FreePort(), FreePort(), FreePort());
         var start = new ProcessStartInfo(azurite)
         {
-            WorkingDirectory = _location,
+            WorkingDirectory = location,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         foreach (var argument in new[]
                  {
-                     "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--location", _location, "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+                     "--blobHost", "127.0.0.1", "--blobPort", Invariant(server.BlobPort),
+                     "--queueHost", "127.0.0.1", "--queuePort", Invariant(server.QueuePort),
+                     "--tableHost", "127.0.0.1", "--tablePort", Invariant(server.TablePort),
+                     "--location", location, "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
                  })
         {
             start.ArgumentList.Add(argument);
         }
-        _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {azurite}.");
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await WaitUntilListeningAsync();
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {azurite}.");
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+                Directory.Delete(location, recursive: true);
+            }
+            catch (Exception)
+            {
+                // Best effort at exit; the folder is under the temp directory.
+            }
+        };
+        foreach (var port in new[] { server.BlobPort, server.QueuePort, server.TablePort })
+        {
+            await server.WaitUntilListeningAsync(process, port);
+        }
+        return server;
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process?.Dispose();
-        if (Directory.Exists(_location))
-        {
-            Directory.Delete(_location, recursive: true);
-        }
-    }
-
-    private async Task WaitUntilListeningAsync()
+    private async Task WaitUntilListeningAsync(Process process, int port)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            if (_process!.HasExited)
+            if (process.HasExited)
             {
-                throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode} before listening on port {Port}:\n{Output()}");
+                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before listening on port {port}:\n{Output()}");
             }
             using var client = new TcpClient();
             try
             {
-                await client.ConnectAsync(IPAddress.Loopback, Port);
+                await client.ConnectAsync(IPAddress.Loopback, port);
                 return;
             }
             catch (SocketException)
@@ -100,12 +142,12 @@ public sealed class AzuriteFixture : IAsyncLifetime
                 await Task.Delay(200);
             }
         }
-        throw new TimeoutException($"Azurite did not listen on port {Port} within 60 s:\n{Output()}");
+        throw new TimeoutException($"Azurite did not listen on port {port} within 60 s:\n{Output()}");
     }
 
     private static async Task RunNpmCiAsync(string root)
     {
-        var npm = new ProcessStartInfo(OperatingSystem.IsWindows() ? "npm.cmd" : "npm")
+        var npm = new ProcessStartInfo("npm")
         {
             WorkingDirectory = root,
             RedirectStandardOutput = true,
@@ -127,17 +169,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Forge.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No Forge.sln above {AppContext.BaseDirectory}; cannot find the repo's package.json for Azurite.");
-    }
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static int FreePort()
     {
