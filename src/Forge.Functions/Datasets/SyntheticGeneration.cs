@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using Forge.Functions.Hosting;
 using Forge.Shared.Ai;
 using Forge.Shared.Data;

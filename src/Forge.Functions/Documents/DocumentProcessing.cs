@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Forge.Functions.Hosting;

@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using Forge.Shared.Data;
 using Forge.Shared.Engine;
 using Forge.Shared.Exports;

@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Globalization;
@@ -56,10 +57,10 @@ internal static class ProviderFailure
         {
             return null;
         }
-        // One reading of Retry-After for every provider: the engine's, which takes HttpResponseHeaders.
+        // One reading of Retry-After for every provider: the durable layer's, which takes HttpResponseHeaders.
         using var message = new HttpResponseMessage();
         message.Headers.TryAddWithoutValidation("Retry-After", value);
-        return Engine.RetryAfter.From(message.Headers, now);
+        return Durable.RetryAfter.From(message.Headers, now);
     }
 
     /// <summary>The provider's own message and code from <c>{"error":{"message","code"}}</c> (Gemini wraps it in an array).</summary>

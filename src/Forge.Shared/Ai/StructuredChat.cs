@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Concurrent;

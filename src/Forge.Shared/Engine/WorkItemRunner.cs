@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using Forge.Shared.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using System.Net;
 using System.Net.Sockets;
 using Forge.Shared.Ai;

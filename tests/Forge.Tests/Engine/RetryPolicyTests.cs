@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using System.Net;
 using Forge.Shared.Engine;
 

@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure;

@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Core.Pipeline;

@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using System.Text.RegularExpressions;
 using Forge.Shared.Engine;
 

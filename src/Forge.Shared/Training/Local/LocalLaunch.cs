@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using System.Diagnostics;
 using Forge.Shared.Engine;
 

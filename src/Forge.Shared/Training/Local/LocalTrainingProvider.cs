@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;

@@ -2,6 +2,7 @@
 // server in the tests pins the protocol this provider relies on, so an SDK change shows up there first.
 #pragma warning disable OPENAI001
 
+using Forge.Shared.Durable;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Globalization;

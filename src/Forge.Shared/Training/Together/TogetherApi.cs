@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;

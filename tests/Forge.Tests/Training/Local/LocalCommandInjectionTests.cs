@@ -1,3 +1,4 @@
+using Forge.Shared.Durable;
 using System.Text.Json.Nodes;
 using Forge.Shared.Engine;
 using Forge.Shared.Training;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 
-namespace Forge.Shared.Engine;
+namespace Forge.Shared.Durable;
 
 /// <summary>Turns a provider's throttling or transient failure answer into a retry the engine schedules.</summary>
 public static class RetryAfter

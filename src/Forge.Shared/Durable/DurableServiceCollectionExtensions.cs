@@ -1,0 +1,96 @@
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Forge.Shared.Durable;
+
+public static class DurableServiceCollectionExtensions
+{
+    /// <summary>
+    /// The Durable Task backend on Azure Storage and its <see cref="DurableTaskClient"/> in every role; the
+    /// worker that runs orchestrations and activities when <c>Forge:Role</c> is <c>worker</c> or <c>all</c>.
+    /// Features add their orchestrators and activities with <see cref="AddDurableTasks"/>.
+    /// </summary>
+    public static IServiceCollection AddForgeDurable(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DurableTaskHubOptions>().Bind(configuration.GetSection(DurableTaskHubOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DurableTaskHubOptions>>(new DurableStorageConnectionValidator(configuration));
+        services.AddSingleton(sp => CreateBackend(sp, configuration));
+        services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
+        services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
+        services.AddSingleton<DurableTaskClient>(sp => new ForgeDurableTaskClient(Options.DefaultName, sp.GetRequiredService<IOrchestrationServiceClient>()));
+        services.AddHostedService<TaskHubInitializer>();
+        if (ForgeRole.FromConfiguration(configuration).IsWorker)
+        {
+            services.AddDurableTaskWorker(builder => builder.UseBuildTarget<DtfxDurableTaskWorker>());
+        }
+        return services;
+    }
+
+    /// <summary>Registers orchestrators and activities; they run only where a worker runs.</summary>
+    public static IServiceCollection AddDurableTasks(this IServiceCollection services, Action<DurableTaskRegistry> register)
+    {
+        services.Configure(Options.DefaultName, register);
+        return services;
+    }
+
+    /// <summary>The connection string named by <c>storageProvider.connectionName</c>, as Functions resolves it.</summary>
+    public static string? StorageConnection(IConfiguration configuration, AzureStorageProviderOptions provider) =>
+        configuration[provider.ConnectionName] is { Length: > 0 } value ? value : configuration.GetConnectionString(provider.ConnectionName);
+
+    private static AzureStorageOrchestrationService CreateBackend(IServiceProvider services, IConfiguration configuration)
+    {
+        var options = services.GetRequiredService<IOptions<DurableTaskHubOptions>>().Value;
+        var provider = options.StorageProvider;
+        var connection = StorageConnection(configuration, provider)!;
+        return new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(connection),
+            TaskHubName = options.HubName,
+            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}",
+            PartitionCount = provider.PartitionCount,
+            MaxQueuePollingInterval = provider.MaxQueuePollingInterval,
+            WorkItemQueueVisibilityTimeout = provider.WorkItemQueueVisibilityTimeout,
+            ControlQueueVisibilityTimeout = provider.ControlQueueVisibilityTimeout,
+            ControlQueueBatchSize = provider.ControlQueueBatchSize,
+            LeaseInterval = provider.PartitionLeaseInterval,
+            LeaseRenewInterval = provider.PartitionLeaseInterval / 3,
+            MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivityFunctions,
+            MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestratorFunctions,
+            ExtendedSessionsEnabled = options.ExtendedSessionsEnabled,
+            // A second start of a running deterministic id is refused loudly rather than dropped.
+            ThrowExceptionOnInvalidDedupeStatus = true,
+            LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
+        });
+    }
+
+    /// <summary>Creates the task hub's queues, tables and containers before the first schedule, in every role.</summary>
+    private sealed class TaskHubInitializer(IOrchestrationService backend) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => backend.CreateIfNotExistsAsync();
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class DurableStorageConnectionValidator(IConfiguration configuration) : IValidateOptions<DurableTaskHubOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DurableTaskHubOptions options)
+        {
+            var key = options.StorageProvider.ConnectionName;
+            return string.IsNullOrWhiteSpace(StorageConnection(configuration, options.StorageProvider))
+                ? ValidateOptionsResult.Fail(
+                    $"'{key}' is not set: the Durable Task backend needs an Azure Storage connection string " +
+                    $"(extensions.durableTask.storageProvider.connectionName in host.json names it). Locally, " +
+                    "'bash scripts/run.sh' starts Azurite and sets it; 'UseDevelopmentStorage=true' uses an Azurite on its default ports.")
+                : ValidateOptionsResult.Success;
+        }
+    }
+}
