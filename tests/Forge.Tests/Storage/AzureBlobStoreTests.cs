@@ -66,12 +66,33 @@ public sealed class AzureBlobStoreTests : BlobStoreContract
         }
         var listed = await ListAsync(store, Prefix);
 
-        transport.Queries.Count(q => q.Contains("comp=block&", StringComparison.Ordinal)).Should().Be(6);
-        transport.Queries.Count(q => q.EndsWith("comp=blocklist", StringComparison.Ordinal)).Should().Be(1);
-        transport.Queries.Count(q => q.Contains("comp=list", StringComparison.Ordinal)).Should().Be(3);
-        transport.Queries.Should().Contain(q => q.Contains("marker=", StringComparison.Ordinal));
+        var comps = transport.Queries.Select(q => System.Web.HttpUtility.ParseQueryString(q)).ToList();
+        // 5 MiB + 1 byte in 1 MiB blocks: six Put Block and one Put Block List; the four small blobs one Put Blob each.
+        comps.Count(q => q["comp"] == "block").Should().Be(6);
+        comps.Count(q => q["comp"] == "blocklist").Should().Be(1);
+        transport.Puts.Should().Be(6 + 1 + 4);
+        // Five blobs two to a page: three List Blobs calls, the later ones continuing from a marker.
+        comps.Count(q => q["comp"] == "list").Should().Be(3);
+        comps.Count(q => q["comp"] == "list" && q["marker"] is { Length: > 0 }).Should().Be(2);
+        comps.Where(q => q["comp"] == "list").Should().OnlyContain(q => q["maxresults"] == "2");
         listed.Select(i => i.Name).Should().Equal(new[] { "big.bin", "small-0.txt", "small-1.txt", "small-2.txt", "small-3.txt" }.Select(n => Prefix + n));
         (await ReadAllAsync(store, $"{Prefix}big.bin")).Should().Equal(data);
+    }
+
+    [Fact]
+    public async Task BlocksGoUpBeforeTheSourceEndsAndAnUploadThatFailsMidwayLeavesNoBlob()
+    {
+        var transport = new RecordingTransport();
+        var store = new AzureBlobStore(new AzureBlobOptions { ConnectionString = _azurite.ConnectionString, Container = "forge-contract", BlockSize = 1024 * 1024, UploadConcurrency = 1 }, _clock, transport);
+        var key = $"{Prefix}exports/broken.jsonl";
+
+        var put = () => store.PutAsync(key, new FailingStream(failAfter: 3 * 1024 * 1024 + 100));
+
+        await put.Should().ThrowAsync<IOException>();
+        // Blocks were sent while the source was still being read: the upload never held the whole stream.
+        transport.Queries.Count(q => System.Web.HttpUtility.ParseQueryString(q)["comp"] == "block").Should().BeGreaterThanOrEqualTo(2);
+        transport.Queries.Should().NotContain(q => q.Contains("comp=blocklist", StringComparison.Ordinal));
+        (await store.GetPropertiesAsync(key)).Should().BeNull();
     }
 
     [Fact]
@@ -90,21 +111,43 @@ public sealed class AzureBlobStoreTests : BlobStoreContract
     }
 
     [Fact]
-    public void DevelopmentStorageConnectionStringPointsAtAzuriteDefaults()
+    public async Task ExpiredSasIsRefusedEvenWhenItsExpiryIsPushedForward()
     {
-        var account = AzureStorageAccount.Parse("UseDevelopmentStorage=true");
+        var key = $"{Prefix}documents/expired.txt";
+        await _store.PutAsync(key, new MemoryStream([1]));
+        Uri url;
+        using (_clock.TravelTo(DateTimeOffset.UtcNow.AddHours(-2)))
+        {
+            url = _store.GetDownloadUrl(key, TimeSpan.FromHours(1));
+        }
+        var query = System.Web.HttpUtility.ParseQueryString(url.Query);
+        var extended = url.AbsoluteUri.Replace($"se={Uri.EscapeDataString(query["se"]!)}",
+            $"se={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture))}", StringComparison.Ordinal);
 
-        account.Name.Should().Be("devstoreaccount1");
-        account.BlobEndpoint.Should().Be(new Uri("http://127.0.0.1:10000/devstoreaccount1"));
-        Convert.ToBase64String(account.Key).Should().Be(AzureStorageAccount.DevelopmentAccountKey);
+        using var expired = await Http.GetAsync(url);
+        using var tampered = await Http.GetAsync(extended);
+
+        extended.Should().NotBe(url.AbsoluteUri);
+        expired.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        tampered.StatusCode.Should().Be(HttpStatusCode.Forbidden);
     }
 
     [Fact]
-    public void StandardConnectionStringWithoutBlobEndpointUsesTheAccountHost()
+    public void StandardConnectionStringWithoutBlobEndpointSignsUrlsOnTheAccountHost()
     {
-        var account = AzureStorageAccount.Parse($"DefaultEndpointsProtocol=https;AccountName=forgeprod;AccountKey={AzureStorageAccount.DevelopmentAccountKey};EndpointSuffix=core.windows.net");
+        var store = new AzureBlobStore(new AzureBlobOptions
+        {
+            ConnectionString = $"DefaultEndpointsProtocol=https;AccountName=forgeprod;AccountKey={AzureStorageAccount.DevelopmentAccountKey};EndpointSuffix=core.windows.net",
+        }, _clock);
 
-        account.BlobEndpoint.Should().Be(new Uri("https://forgeprod.blob.core.windows.net"));
+        var url = store.GetDownloadUrl("exports/ds/v1/dataset.jsonl", TimeSpan.FromMinutes(5), "data.jsonl");
+
+        url.GetLeftPart(UriPartial.Path).Should().Be("https://forgeprod.blob.core.windows.net/forge/exports/ds/v1/dataset.jsonl");
+        var query = System.Web.HttpUtility.ParseQueryString(url.Query);
+        query["sp"].Should().Be("r");
+        query["sr"].Should().Be("b");
+        query["rscd"].Should().Be(AzureBlobStore.AttachmentDisposition("data.jsonl"));
+        query["sig"].Should().NotBeNullOrEmpty();
     }
 
     private static async Task<byte[]> ReadAllAsync(IBlobStore store, string key)
@@ -132,6 +175,8 @@ public sealed class AzureBlobStoreTests : BlobStoreContract
 
         public List<string> Queries { get; } = [];
 
+        public int Puts { get; private set; }
+
         public override Request CreateRequest() => _inner.CreateRequest();
 
         public override void Process(HttpMessage message)
@@ -151,6 +196,7 @@ public sealed class AzureBlobStoreTests : BlobStoreContract
             lock (Queries)
             {
                 Queries.Add(message.Request.Uri.Query);
+                Puts += message.Request.Method == RequestMethod.Put && !message.Request.Uri.Query.Contains("restype=container", StringComparison.Ordinal) ? 1 : 0;
             }
         }
     }
