@@ -33,7 +33,11 @@ public sealed class AzureBlobStoreTests : BlobStoreContract
     public async Task ContainerIsCreatedWhenMissing()
     {
         var store = new AzureBlobStore(new AzureBlobOptions { ConnectionString = _azurite.ConnectionString, Container = $"fresh-{Guid.NewGuid():N}"[..20] }, _clock);
+        // Before anything is stored the container does not exist: reads answer as for a missing blob.
         (await ListAsync(store, "")).Should().BeEmpty();
+        (await store.GetPropertiesAsync("documents/first.txt")).Should().BeNull();
+        (await store.DeleteAsync("documents/first.txt")).Should().BeFalse();
+        await ((Func<Task>)(() => store.OpenReadAsync("documents/first.txt"))).Should().ThrowAsync<BlobNotFoundException>();
 
         await store.PutAsync("documents/first.txt", new MemoryStream([1]));
 
@@ -148,6 +152,17 @@ public sealed class AzureBlobStoreTests : BlobStoreContract
         query["sr"].Should().Be("b");
         query["rscd"].Should().Be(AzureBlobStore.AttachmentDisposition("data.jsonl"));
         query["sig"].Should().NotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public void ServiceVersionIsOneThePinnedAzuriteAcceptsWithoutSkippingItsVersionCheck()
+    {
+        var constants = File.ReadAllText(Path.Combine(RepoPaths.Root, "node_modules", "azurite", "dist", "src", "blob", "utils", "constants.js"));
+        var azuriteNewest = System.Text.RegularExpressions.Regex.Match(constants, "BLOB_API_VERSION = \"([0-9-]+)\"").Groups[1].Value;
+        var ours = AzureBlobStore.ServiceVersion.ToString()[1..].Replace('_', '-');
+
+        azuriteNewest.Should().MatchRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+        string.CompareOrdinal(ours, azuriteNewest).Should().BeLessThanOrEqualTo(0, $"Azurite {azuriteNewest} refuses newer versions such as {ours}");
     }
 
     private static async Task<byte[]> ReadAllAsync(IBlobStore store, string key)
