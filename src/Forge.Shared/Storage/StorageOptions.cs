@@ -26,7 +26,10 @@ public sealed class StorageOptions
 
 public sealed class AzureBlobOptions
 {
-    /// <summary>A standard storage connection string (<c>AccountName=...;AccountKey=...</c>) or <c>UseDevelopmentStorage=true</c>.</summary>
+    /// <summary>
+    /// A storage connection string with the account key (<c>DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...</c>,
+    /// optionally with <c>BlobEndpoint</c>/<c>QueueEndpoint</c>/<c>TableEndpoint</c>) or <c>UseDevelopmentStorage=true</c>.
+    /// </summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>The container every blob goes in; created when missing.</summary>
@@ -34,6 +37,9 @@ public sealed class AzureBlobOptions
 
     /// <summary>Streams up to this size go up in one Put Blob; larger ones as blocks of this size.</summary>
     public int BlockSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Blocks of one upload in flight at once; each is held in memory until sent.</summary>
+    public int UploadConcurrency { get; set; } = 4;
 
     /// <summary>Blobs asked for per List Blobs page (the service caps it at 5000).</summary>
     public int ListPageSize { get; set; } = 1000;

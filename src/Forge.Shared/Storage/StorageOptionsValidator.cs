@@ -37,11 +37,11 @@ public sealed partial class StorageOptionsValidator : IValidateOptions<StorageOp
     {
         if (string.IsNullOrWhiteSpace(azure.ConnectionString))
         {
-            failures.Add("Forge:Storage:Provider=azure needs Forge:Storage:Azure:ConnectionString (AccountName=...;AccountKey=... or UseDevelopmentStorage=true).");
+            failures.Add("Forge:Storage:Provider=azure needs Forge:Storage:Azure:ConnectionString (DefaultEndpointsProtocol=https;AccountName=...;AccountKey=... or UseDevelopmentStorage=true).");
         }
-        else if (!AzureStorageAccount.TryParse(azure.ConnectionString, out _, out var error))
+        else if (AzureStorageAccount.Problem(azure.ConnectionString) is { } problem)
         {
-            failures.Add($"Forge:Storage:Azure:ConnectionString is not usable: {error}");
+            failures.Add($"Forge:Storage:Azure:ConnectionString is not usable: {problem}");
         }
         if (!ContainerName().IsMatch(azure.Container) || azure.Container.Contains("--", StringComparison.Ordinal))
         {
@@ -50,6 +50,10 @@ public sealed partial class StorageOptionsValidator : IValidateOptions<StorageOp
         if (azure.BlockSize is < 64 * 1024 or > 100 * 1024 * 1024)
         {
             failures.Add($"Forge:Storage:Azure:BlockSize must be between 64 KiB and 100 MiB; got {azure.BlockSize}.");
+        }
+        if (azure.UploadConcurrency is < 1 or > 64)
+        {
+            failures.Add($"Forge:Storage:Azure:UploadConcurrency must be between 1 and 64; got {azure.UploadConcurrency}.");
         }
         if (azure.ListPageSize is < 1 or > 5000)
         {

@@ -33,7 +33,11 @@ public sealed class AzureBlobStoreTests : BlobStoreContract
     public async Task ContainerIsCreatedWhenMissing()
     {
         var store = new AzureBlobStore(new AzureBlobOptions { ConnectionString = _azurite.ConnectionString, Container = $"fresh-{Guid.NewGuid():N}"[..20] }, _clock);
+        // Before anything is stored the container does not exist: reads answer as for a missing blob.
         (await ListAsync(store, "")).Should().BeEmpty();
+        (await store.GetPropertiesAsync("documents/first.txt")).Should().BeNull();
+        (await store.DeleteAsync("documents/first.txt")).Should().BeFalse();
+        await ((Func<Task>)(() => store.OpenReadAsync("documents/first.txt"))).Should().ThrowAsync<BlobNotFoundException>();
 
         await store.PutAsync("documents/first.txt", new MemoryStream([1]));
 
@@ -66,12 +70,33 @@ public sealed class AzureBlobStoreTests : BlobStoreContract
         }
         var listed = await ListAsync(store, Prefix);
 
-        transport.Queries.Count(q => q.Contains("comp=block&", StringComparison.Ordinal)).Should().Be(6);
-        transport.Queries.Count(q => q.EndsWith("comp=blocklist", StringComparison.Ordinal)).Should().Be(1);
-        transport.Queries.Count(q => q.Contains("comp=list", StringComparison.Ordinal)).Should().Be(3);
-        transport.Queries.Should().Contain(q => q.Contains("marker=", StringComparison.Ordinal));
+        var comps = transport.Queries.Select(q => System.Web.HttpUtility.ParseQueryString(q)).ToList();
+        // 5 MiB + 1 byte in 1 MiB blocks: six Put Block and one Put Block List; the four small blobs one Put Blob each.
+        comps.Count(q => q["comp"] == "block").Should().Be(6);
+        comps.Count(q => q["comp"] == "blocklist").Should().Be(1);
+        transport.Puts.Should().Be(6 + 1 + 4);
+        // Five blobs two to a page: three List Blobs calls, the later ones continuing from a marker.
+        comps.Count(q => q["comp"] == "list").Should().Be(3);
+        comps.Count(q => q["comp"] == "list" && q["marker"] is { Length: > 0 }).Should().Be(2);
+        comps.Where(q => q["comp"] == "list").Should().OnlyContain(q => q["maxresults"] == "2");
         listed.Select(i => i.Name).Should().Equal(new[] { "big.bin", "small-0.txt", "small-1.txt", "small-2.txt", "small-3.txt" }.Select(n => Prefix + n));
         (await ReadAllAsync(store, $"{Prefix}big.bin")).Should().Equal(data);
+    }
+
+    [Fact]
+    public async Task BlocksGoUpBeforeTheSourceEndsAndAnUploadThatFailsMidwayLeavesNoBlob()
+    {
+        var transport = new RecordingTransport();
+        var store = new AzureBlobStore(new AzureBlobOptions { ConnectionString = _azurite.ConnectionString, Container = "forge-contract", BlockSize = 1024 * 1024, UploadConcurrency = 1 }, _clock, transport);
+        var key = $"{Prefix}exports/broken.jsonl";
+
+        var put = () => store.PutAsync(key, new FailingStream(failAfter: 3 * 1024 * 1024 + 100));
+
+        await put.Should().ThrowAsync<IOException>();
+        // Blocks were sent while the source was still being read: the upload never held the whole stream.
+        transport.Queries.Count(q => System.Web.HttpUtility.ParseQueryString(q)["comp"] == "block").Should().BeGreaterThanOrEqualTo(2);
+        transport.Queries.Should().NotContain(q => q.Contains("comp=blocklist", StringComparison.Ordinal));
+        (await store.GetPropertiesAsync(key)).Should().BeNull();
     }
 
     [Fact]
@@ -90,21 +115,54 @@ public sealed class AzureBlobStoreTests : BlobStoreContract
     }
 
     [Fact]
-    public void DevelopmentStorageConnectionStringPointsAtAzuriteDefaults()
+    public async Task ExpiredSasIsRefusedEvenWhenItsExpiryIsPushedForward()
     {
-        var account = AzureStorageAccount.Parse("UseDevelopmentStorage=true");
+        var key = $"{Prefix}documents/expired.txt";
+        await _store.PutAsync(key, new MemoryStream([1]));
+        Uri url;
+        using (_clock.TravelTo(DateTimeOffset.UtcNow.AddHours(-2)))
+        {
+            url = _store.GetDownloadUrl(key, TimeSpan.FromHours(1));
+        }
+        var query = System.Web.HttpUtility.ParseQueryString(url.Query);
+        var extended = url.AbsoluteUri.Replace($"se={Uri.EscapeDataString(query["se"]!)}",
+            $"se={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture))}", StringComparison.Ordinal);
 
-        account.Name.Should().Be("devstoreaccount1");
-        account.BlobEndpoint.Should().Be(new Uri("http://127.0.0.1:10000/devstoreaccount1"));
-        Convert.ToBase64String(account.Key).Should().Be(AzureStorageAccount.DevelopmentAccountKey);
+        using var expired = await Http.GetAsync(url);
+        using var tampered = await Http.GetAsync(extended);
+
+        extended.Should().NotBe(url.AbsoluteUri);
+        expired.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        tampered.StatusCode.Should().Be(HttpStatusCode.Forbidden);
     }
 
     [Fact]
-    public void StandardConnectionStringWithoutBlobEndpointUsesTheAccountHost()
+    public void StandardConnectionStringWithoutBlobEndpointSignsUrlsOnTheAccountHost()
     {
-        var account = AzureStorageAccount.Parse($"DefaultEndpointsProtocol=https;AccountName=forgeprod;AccountKey={AzureStorageAccount.DevelopmentAccountKey};EndpointSuffix=core.windows.net");
+        var store = new AzureBlobStore(new AzureBlobOptions
+        {
+            ConnectionString = $"DefaultEndpointsProtocol=https;AccountName=forgeprod;AccountKey={AzureStorageAccount.DevelopmentAccountKey};EndpointSuffix=core.windows.net",
+        }, _clock);
 
-        account.BlobEndpoint.Should().Be(new Uri("https://forgeprod.blob.core.windows.net"));
+        var url = store.GetDownloadUrl("exports/ds/v1/dataset.jsonl", TimeSpan.FromMinutes(5), "data.jsonl");
+
+        url.GetLeftPart(UriPartial.Path).Should().Be("https://forgeprod.blob.core.windows.net/forge/exports/ds/v1/dataset.jsonl");
+        var query = System.Web.HttpUtility.ParseQueryString(url.Query);
+        query["sp"].Should().Be("r");
+        query["sr"].Should().Be("b");
+        query["rscd"].Should().Be(AzureBlobStore.AttachmentDisposition("data.jsonl"));
+        query["sig"].Should().NotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public void ServiceVersionIsOneThePinnedAzuriteAcceptsWithoutSkippingItsVersionCheck()
+    {
+        var constants = File.ReadAllText(Path.Combine(RepoPaths.Root, "node_modules", "azurite", "dist", "src", "blob", "utils", "constants.js"));
+        var azuriteNewest = System.Text.RegularExpressions.Regex.Match(constants, "BLOB_API_VERSION = \"([0-9-]+)\"").Groups[1].Value;
+        var ours = AzureBlobStore.ServiceVersion.ToString()[1..].Replace('_', '-');
+
+        azuriteNewest.Should().MatchRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+        string.CompareOrdinal(ours, azuriteNewest).Should().BeLessThanOrEqualTo(0, $"Azurite {azuriteNewest} refuses newer versions such as {ours}");
     }
 
     private static async Task<byte[]> ReadAllAsync(IBlobStore store, string key)
@@ -132,6 +190,8 @@ public sealed class AzureBlobStoreTests : BlobStoreContract
 
         public List<string> Queries { get; } = [];
 
+        public int Puts { get; private set; }
+
         public override Request CreateRequest() => _inner.CreateRequest();
 
         public override void Process(HttpMessage message)
@@ -151,6 +211,7 @@ public sealed class AzureBlobStoreTests : BlobStoreContract
             lock (Queries)
             {
                 Queries.Add(message.Request.Uri.Query);
+                Puts += message.Request.Method == RequestMethod.Put && !message.Request.Uri.Query.Contains("restype=container", StringComparison.Ordinal) ? 1 : 0;
             }
         }
     }

@@ -38,32 +38,41 @@ public sealed class StorageOptionsTests
     [Theory]
     [InlineData("UseDevelopmentStorage=true")]
     [InlineData("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + AzureStorageAccount.DevelopmentAccountKey + ";BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;")]
+    [InlineData("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + AzureStorageAccount.DevelopmentAccountKey
+        + ";BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;")]
+    [InlineData("DefaultEndpointsProtocol=https;AccountName=forgeprod;AccountKey=" + AzureStorageAccount.DevelopmentAccountKey + ";EndpointSuffix=core.windows.net")]
+    [InlineData("AccountName=forgeprod;AccountKey=" + AzureStorageAccount.DevelopmentAccountKey)]
     public void AzureConnectionStringsInTheStandardFormsAreAccepted(string connectionString)
     {
         Validator.Validate(null, new StorageOptions { Provider = "azure", Azure = { ConnectionString = connectionString } }).Succeeded.Should().BeTrue();
     }
 
     [Theory]
-    [InlineData("AccountName=x", "AccountKey")]
-    [InlineData("AccountKey=abc=", "AccountName")]
+    [InlineData("AccountName=x", "AccountKey is missing")]
+    [InlineData("AccountKey=abc=", "AccountName is missing")]
+    [InlineData("DefaultEndpointsProtocol=https;AccountName=x;AccountKey=not base64!", "AccountKey is not base64")]
+    [InlineData("AccountName=x;AccountKey=" + AzureStorageAccount.DevelopmentAccountKey + ";BlobEndpoint=not-a-url", "BlobEndpoint 'not-a-url'")]
+    [InlineData("BlobEndpoint=https://x.blob.core.windows.net;SharedAccessSignature=sv=2025-01-05&sig=abc", "no AccountKey")]
+    [InlineData("just-some-text", "'just-some-text' is not a Name=Value setting")]
     public void IncompleteAzureConnectionStringsAreRejected(string connectionString, string missing)
     {
         var result = Validator.Validate(null, new StorageOptions { Provider = "azure", Azure = { ConnectionString = connectionString } });
 
-        result.FailureMessage.Should().Contain(missing);
+        result.FailureMessage.Should().Contain("Forge:Storage:Azure:ConnectionString is not usable").And.Contain(missing);
     }
 
     [Fact]
-    public void InvalidContainerNameAndShortSigningKeyAreRejected()
+    public void InvalidContainerNameShortSigningKeyAndOutOfRangeTransferSizesAreRejected()
     {
         var result = Validator.Validate(null, new StorageOptions
         {
             Provider = "azure",
             SigningKey = "short",
-            Azure = { ConnectionString = "UseDevelopmentStorage=true", Container = "Forge_Blobs" },
+            Azure = { ConnectionString = "UseDevelopmentStorage=true", Container = "Forge_Blobs", BlockSize = 1024, UploadConcurrency = 0, ListPageSize = 5001 },
         });
 
-        result.FailureMessage.Should().Contain("Container").And.Contain("SigningKey");
+        result.FailureMessage.Should().Contain("Container").And.Contain("SigningKey").And.Contain("BlockSize")
+            .And.Contain("UploadConcurrency").And.Contain("ListPageSize");
     }
 
     [Fact]
