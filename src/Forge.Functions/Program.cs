@@ -14,6 +14,7 @@ using Forge.Functions.TrainingJobs;
 using Forge.Functions.TrainingPairs;
 using Forge.Shared;
 using Forge.Shared.Data;
+using Forge.Shared.Durable;
 using Forge.Shared.Engine;
 using Forge.Shared.Storage;
 
@@ -29,6 +30,7 @@ builder.AddForgeHosting();
 builder.Services.AddForgeData(builder.Configuration);
 builder.Services.AddForgeStorage(builder.Configuration);
 builder.Services.AddForgeEngine(builder.Configuration);
+builder.Services.AddForgeDurable(builder.Configuration);
 builder.Services.AddDocuments(ForgeRole.FromConfiguration(builder.Configuration));
 builder.Services.AddDatasets(builder.Configuration);
 builder.Services.AddTraining(builder.Configuration);

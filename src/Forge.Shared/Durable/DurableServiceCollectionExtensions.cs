@@ -28,10 +28,23 @@ public static class DurableServiceCollectionExtensions
         services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         services.AddSingleton<DurableTaskClient>(sp => new ForgeDurableTaskClient(Options.DefaultName, sp.GetRequiredService<IOrchestrationServiceClient>()));
         services.AddHostedService<TaskHubInitializer>();
+        services.AddOptions<ActivityRetryOptions>().Bind(configuration.GetSection(ActivityRetryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ActivityRetryOptions>>().Value.ToRetry());
+        services.AddOptions<ReconcileOptions>().Bind(configuration.GetSection(ReconcileOptions.SectionName));
+        services.AddScoped<DurableReconciliation>();
         if (ForgeRole.FromConfiguration(configuration).IsWorker)
         {
             services.AddDurableTaskWorker(builder => builder.UseBuildTarget<DtfxDurableTaskWorker>());
+            services.AddHostedService<DurableReconcilerService>();
         }
+        return services;
+    }
+
+    /// <summary>A lifecycle's reconciler (see <see cref="DurableReconciliation"/>).</summary>
+    public static IServiceCollection AddDurableReconciler<TReconciler>(this IServiceCollection services)
+        where TReconciler : class, IDurableReconciler
+    {
+        services.AddScoped<IDurableReconciler, TReconciler>();
         return services;
     }
 

@@ -23,7 +23,7 @@ public sealed class DurableHost : IAsyncDisposable
 
     public DurableTaskClient Client => Services.GetRequiredService<DurableTaskClient>();
 
-    public static string NewHubName() => $"t{Guid.NewGuid():N}"[..24];
+    public static string NewHubName() => DurableTestEnvironment.NewHubName();
 
     public static async Task<DurableHost> StartAsync(string hubName, string role, Action<DurableTaskRegistry> tasks,
         Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)

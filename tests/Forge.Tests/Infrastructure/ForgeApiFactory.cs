@@ -26,6 +26,10 @@ public class ForgeApiFactory : WebApplicationFactory<Program>
         WithSetting("Forge:Auth:SigningKey", "");
         WithSetting("Forge:Auth:Authority", "");
         WithSetting("Forge:Auth:AllowAnonymous", "false");
+        WithSetting("AzureWebJobsStorage", AzuriteServer.SharedConnectionString);
+        WithSetting("Forge:Extensions:DurableTask:HubName", DurableTestEnvironment.NewHubName());
+        WithSetting("Forge:Extensions:DurableTask:StorageProvider:PartitionCount", "2");
+        WithSetting("Forge:Extensions:DurableTask:StorageProvider:MaxQueuePollingInterval", "00:00:00.500");
     }
 
     public string DataPath { get; }
