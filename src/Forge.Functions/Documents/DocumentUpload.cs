@@ -1,9 +1,9 @@
 using Forge.Functions.Hosting;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
 using Forge.Shared.Storage;
 using Forge.Shared.Text.Extraction;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +18,7 @@ public static class DocumentUpload
     /// <summary>The <c>original_filename</c> column's size.</summary>
     public const int MaxOriginalFileNameLength = 1024;
 
-    public static async Task<Created<DocumentResponse>> UploadDocument(HttpRequest request, ForgeDbContext db, IBlobStore blobs, DurableEngine engine,
+    public static async Task<Created<DocumentResponse>> UploadDocument(HttpRequest request, ForgeDbContext db, IBlobStore blobs, DurableTaskClient client,
         IOptions<UploadOptions> options, TimeProvider time, CancellationToken ct, string? domain_id = null, string? use_case = null)
     {
         var rules = new FieldRules()
@@ -58,11 +58,10 @@ public static class DocumentUpload
         var document = await DocumentStorage.StoreAsync(blobs, Guid.CreateVersion7(), domainId, use_case, file.FileName, detection.Format!, content,
             time.GetUtcNow().UtcDateTime, ct);
         db.Documents.Add(document);
-        if (DomainDefaults.AutoProcess(domain))
-        {
-            // Same transaction as the document: it is never left uploaded-but-forgotten.
-            await DocumentProcessing.StartAsync(db, engine, document, DomainDefaults.SegmentType(domain), DomainDefaults.SegmentConfig(domain), time, ct);
-        }
+        // Same transaction as the document: it is never left uploaded-but-forgotten (the reconciler starts a lost run).
+        var version = DomainDefaults.AutoProcess(domain)
+            ? await DocumentProcessing.AddVersionAsync(db, document, DomainDefaults.SegmentType(domain), DomainDefaults.SegmentConfig(domain), time, ct)
+            : null;
         try
         {
             await db.SaveChangesAsync(ct);
@@ -72,6 +71,10 @@ public static class DocumentUpload
             // No document row, no orphan blob.
             await blobs.DeleteAsync(document.S3Key, CancellationToken.None);
             throw;
+        }
+        if (version is not null)
+        {
+            await DocumentProcessing.StartAsync(client, document.Id, version);
         }
         return TypedResults.Created($"/api/v1/documents/{document.Id}", document.ToResponse());
     }

@@ -1,6 +1,7 @@
 using Forge.Functions.Hosting;
 using Forge.Shared;
-using Forge.Shared.Engine;
+using Forge.Shared.Durable;
+using Microsoft.DurableTask;
 using Forge.Shared.Text.Extraction;
 using Forge.Shared.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,8 +18,16 @@ public static class DocumentsApi
         services.AddSingleton<IProcessRunner>(new SystemProcessRunner());
         services.AddOptions<ExtractionOptions>().BindConfiguration(ExtractionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ITextExtractor>(sp => new DocumentTextExtractor(sp.GetRequiredService<IProcessRunner>(), sp.GetRequiredService<IOptions<ExtractionOptions>>().Value));
-        services.AddActivity<ExtractAndSegmentActivity>(DocumentProcessing.ExtractAndSegment);
-        services.AddRunObserver<DocumentProcessingObserver>();
+        services.AddDurableTasks(r =>
+        {
+            r.AddOrchestrator(new TaskName(DocumentProcessing.Orchestrator), typeof(DocumentProcessingOrchestrator));
+            r.AddActivity(new TaskName(DocumentProcessing.ExtractText), typeof(ExtractTextActivity));
+            r.AddActivity(new TaskName(DocumentProcessing.SegmentText), typeof(SegmentTextActivity));
+            r.AddActivity(new TaskName(DocumentProcessing.StoreSegments), typeof(StoreSegmentsActivity));
+            r.AddActivity(new TaskName(DocumentProcessing.RecordProcessed), typeof(RecordProcessedActivity));
+            r.AddActivity(new TaskName(DocumentProcessing.RecordFailed), typeof(RecordFailedActivity));
+        });
+        services.AddDurableReconciler<DocumentProcessingReconciler>();
         services.AddOptions<Ingestion.IngestionOptions>().BindConfiguration(Ingestion.IngestionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Ingestion.BlobIngestion>();
         if (role.IsWorker)

@@ -4,9 +4,9 @@ using System.Text;
 using Forge.Functions.Documents;
 using Forge.Functions.Hosting;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
 using Forge.Shared.Storage;
 using Forge.Shared.Text.Extraction;
+using Microsoft.DurableTask.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -33,10 +33,12 @@ public sealed class IngestionOptions
 /// Turns a blob put under <c>incoming/{domain_slug}/{use_case}/{filename}</c> by any tool into a document of
 /// that domain, processed with the domain's default segmentation. Exactly once per blob version: the
 /// document id is derived from the blob's key and ETag, and the <see cref="IngestedBlob"/> row for that
-/// version commits with the document and its processing run, so a second scan, a restart or a second
-/// worker finds it and stops.
+/// version commits with the document and its first version, so a second scan, a restart or a second
+/// worker finds it and stops. The processing run's instance id follows from the document id
+/// (<c>documents-{document_id}-v1</c>), so the blob version also has exactly one run; it is scheduled after the
+/// commit, and a schedule lost to a crash in between is made by the documents' reconciler.
 /// </summary>
-public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableEngine engine, IOptions<IngestionOptions> options,
+public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableTaskClient client, IOptions<IngestionOptions> options,
     TimeProvider time, ILogger<BlobIngestion> logger)
 {
     public async Task<int> ScanOnceAsync(CancellationToken ct)
@@ -82,6 +84,7 @@ public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableEn
         var record = new IngestedBlob { Id = Guid.CreateVersion7(), BlobKey = key, ETag = properties.ETag, CreatedAt = now };
         db.IngestedBlobs.Add(record);
 
+        DocumentVersion? version = null;
         var parts = key[IngestionOptions.Prefix.Length..].Split('/');
         var domain = parts.Length == 3 ? await db.Domains.AsNoTracking().FirstOrDefaultAsync(d => d.Slug == parts[0], ct) : null;
         if (parts.Length != 3)
@@ -96,12 +99,13 @@ public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableEn
         {
             try
             {
-                await CreateDocumentAsync(record, key, domain, parts[1], parts[2], ct);
+                version = await CreateDocumentAsync(record, key, domain, parts[1], parts[2], ct);
             }
             catch (Exception ex) when (ex is ArgumentException or ForgeApiException)
             {
                 // The file's name or content is what is wrong: recorded once, like any other refusal.
                 db.ChangeTracker.Clear();
+                version = null;
                 record.DocumentId = null;
                 db.IngestedBlobs.Add(record);
                 Reject(record, ex is Hosting.ValidationException { Details: { Count: > 0 } details } ? string.Join("; ", details.Values) : ex.Message);
@@ -111,6 +115,10 @@ public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableEn
         {
             return false;
         }
+        if (version is not null)
+        {
+            await DocumentProcessing.StartAsync(client, version.DocumentId, version);
+        }
         if (record.Status == IngestedBlobStatus.Ingested)
         {
             await blobs.DeleteAsync(key, CancellationToken.None);
@@ -119,7 +127,8 @@ public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableEn
         return record.Status == IngestedBlobStatus.Ingested;
     }
 
-    private async Task CreateDocumentAsync(IngestedBlob record, string key, Domain domain, string useCase, string fileName, CancellationToken ct)
+    /// <summary>The document and its first version (added, not saved), or null when the file is refused.</summary>
+    private async Task<DocumentVersion?> CreateDocumentAsync(IngestedBlob record, string key, Domain domain, string useCase, string fileName, CancellationToken ct)
     {
         await using var source = await blobs.OpenReadAsync(key, ct);
         await using var copy = await SeekableCopy.OfAsync(source.Content, ct);
@@ -127,7 +136,7 @@ public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableEn
         if (!detection.IsSupported)
         {
             Reject(record, detection.Reason!);
-            return;
+            return null;
         }
         // Derived from the blob version, so a retry after a crash rewrites the same document blob.
         var documentId = new Guid(MD5.HashData(Encoding.UTF8.GetBytes($"{key}\n{record.ETag}")));
@@ -135,7 +144,7 @@ public sealed class BlobIngestion(ForgeDbContext db, IBlobStore blobs, DurableEn
         document.Metadata["source"] = key;
         db.Documents.Add(document);
         record.DocumentId = documentId;
-        await DocumentProcessing.StartAsync(db, engine, document, DomainDefaults.SegmentType(domain), DomainDefaults.SegmentConfig(domain), time, ct);
+        return await DocumentProcessing.AddVersionAsync(db, document, DomainDefaults.SegmentType(domain), DomainDefaults.SegmentConfig(domain), time, ct);
     }
 
     /// <summary>

@@ -49,6 +49,11 @@ public sealed class DocumentVersion
     public string? Error { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
+    /// <summary>
+    /// Processing steps of this version that started and never ended (their worker died mid-step): past the retry
+    /// rule's attempts the version fails instead of killing workers forever.
+    /// </summary>
+    public int UnfinishedAttempts { get; set; }
 }
 
 public sealed class Segment
@@ -92,6 +97,7 @@ internal sealed class DocumentVersionConfiguration : IEntityTypeConfiguration<Do
         builder.HasKey(v => v.Id);
         builder.Property(v => v.SegmentType).HasMaxLength(50);
         builder.Property(v => v.Status).HasMaxLength(20);
+        builder.Property(v => v.UnfinishedAttempts).HasDefaultValue(0);
         builder.HasOne<Document>().WithMany().HasForeignKey(v => v.DocumentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(v => new { v.DocumentId, v.Number }).IsUnique();
     }
