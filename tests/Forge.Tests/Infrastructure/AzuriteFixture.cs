@@ -38,7 +38,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
 /// </summary>
 public sealed class AzuriteServer
 {
-    private static readonly Lazy<Task<AzuriteServer>> Shared = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+    // Synchronous on purpose: the module initializer starts it, and while a module initializer runs, no other
+    // thread may run this assembly's code, so an await continuation here would deadlock the test process.
+    private static readonly Lazy<AzuriteServer> Shared = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly StringBuilder _output = new();
 
     private AzuriteServer(int blobPort, int queuePort, int tablePort)
@@ -59,18 +61,17 @@ public sealed class AzuriteServer
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AzureStorageAccount.DevelopmentAccountName};" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/{AzureStorageAccount.DevelopmentAccountName};";
 
-    public static Task<AzuriteServer> StartedAsync() => Shared.Value;
+    public static Task<AzuriteServer> StartedAsync() => Task.FromResult(Shared.Value);
 
-    /// <summary>The shared server's connection string, for code that is not async.</summary>
-    public static string SharedConnectionString => Shared.Value.GetAwaiter().GetResult().ConnectionString;
+    public static string SharedConnectionString => Shared.Value.ConnectionString;
 
-    private static async Task<AzuriteServer> StartAsync()
+    private static AzuriteServer Start()
     {
         var root = RepoPaths.Root;
         var azurite = Path.Combine(root, "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite))
         {
-            await RunNpmCiAsync(root);
+            RunNpmCi(root);
         }
         if (!File.Exists(azurite))
         {
@@ -98,9 +99,9 @@ public sealed class AzuriteServer
             start.ArgumentList.Add(argument);
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {azurite}.");
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        // Azurite runs --silent; its few lines are drained on the pool so its pipes never fill.
+        _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -117,12 +118,12 @@ public sealed class AzuriteServer
         };
         foreach (var port in new[] { server.BlobPort, server.QueuePort, server.TablePort })
         {
-            await server.WaitUntilListeningAsync(process, port);
+            server.WaitUntilListening(process, port);
         }
         return server;
     }
 
-    private async Task WaitUntilListeningAsync(Process process, int port)
+    private void WaitUntilListening(Process process, int port)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -134,38 +135,28 @@ public sealed class AzuriteServer
             using var client = new TcpClient();
             try
             {
-                await client.ConnectAsync(IPAddress.Loopback, port);
+                client.Connect(IPAddress.Loopback, port);
                 return;
             }
             catch (SocketException)
             {
-                await Task.Delay(200);
+                Thread.Sleep(200);
             }
         }
         throw new TimeoutException($"Azurite did not listen on port {port} within 60 s:\n{Output()}");
     }
 
-    private static async Task RunNpmCiAsync(string root)
+    private static void RunNpmCi(string root)
     {
-        var npm = new ProcessStartInfo("npm")
-        {
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "ci", "--no-audit", "--no-fund" })
+        var npm = new ProcessStartInfo("npm") { WorkingDirectory = root, UseShellExecute = false };
+        foreach (var argument in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
         {
             npm.ArgumentList.Add(argument);
         }
         using var process = Process.Start(npm) ?? throw new InvalidOperationException("Could not start npm to install Azurite.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)) || process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"'npm ci' in {root} failed with code {process.ExitCode}:\n{await stdout}\n{await stderr}");
+            throw new InvalidOperationException($"'npm ci' in {root} failed or timed out; run it there to see why.");
         }
     }
 
