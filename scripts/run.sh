@@ -14,7 +14,7 @@
 # (`bash scripts/run.sh token --user alice`, `apikey ...`) need no storage and start no Azurite.
 #
 # FORGE_RUN_NO_BUILD=1 skips the build (`dotnet run --no-build`): for callers that have just built the solution,
-# such as tests/Forge.Tests/Hosting/RunScriptTests.
+# such as tests/Forge.Tests/Hosting/RunScriptTests; FORGE_RUN_CONFIGURATION (default Debug) names the build it runs.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 # Resolved before the cd and exported, so Forge (whose working folder `dotnet run` sets to the project) and
@@ -25,7 +25,7 @@ cd "$repo"
 # A developer's machine: Development, so the server logs a ready-made token (it never does in any other environment).
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 
-run_args=(run --project src/Forge.Functions)
+run_args=(run --project src/Forge.Functions --configuration "${FORGE_RUN_CONFIGURATION:-Debug}")
 [ "${FORGE_RUN_NO_BUILD:-}" = "1" ] && run_args+=(--no-build)
 
 case "${1:-}" in
