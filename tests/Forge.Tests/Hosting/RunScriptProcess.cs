@@ -33,7 +33,12 @@ public sealed partial class RunScriptProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static RunScriptProcess Start(string dataPath)
+    public static RunScriptProcess Start(string dataPath, params string[] arguments) => Start(dataPath, storage: null, arguments);
+
+    /// <summary>The script handed AzureWebJobsStorage, as a user with storage of their own would set it.</summary>
+    public static RunScriptProcess StartWithStorage(string dataPath, string storage) => Start(dataPath, storage, []);
+
+    private static RunScriptProcess Start(string dataPath, string? storage, string[] arguments)
     {
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
         // env resets SIGINT: a process started in the background (as a test host may be) ignores it, and bash cannot
@@ -45,11 +50,17 @@ public sealed partial class RunScriptProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--default-signal=INT", "bash", Path.Combine(RepoPaths.Root, "scripts", "run.sh"), "--urls", url.AbsoluteUri.TrimEnd('/') })
+        string[] command = ["--default-signal=INT", "bash", Path.Combine(RepoPaths.Root, "scripts", "run.sh"),
+            .. arguments.Length > 0 ? arguments : ["--urls", url.AbsoluteUri.TrimEnd('/')]];
+        foreach (var argument in command)
         {
             start.ArgumentList.Add(argument);
         }
         start.Environment.Remove("AzureWebJobsStorage");
+        if (storage is not null)
+        {
+            start.Environment["AzureWebJobsStorage"] = storage;
+        }
         start.Environment["Forge__DataPath"] = dataPath;
         start.Environment["FORGE_RUN_NO_BUILD"] = "1";
         start.Environment["FORGE_RUN_CONFIGURATION"] = RepoPaths.Configuration;
@@ -76,7 +87,7 @@ public sealed partial class RunScriptProcess : IAsyncDisposable
     }
 
     /// <summary>Until <c>/health</c> answers 200; reads the Azurite the script announced on the way.</summary>
-    public async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    public async Task WaitUntilHealthyAsync(TimeSpan timeout, bool expectAzurite = true)
     {
         using var client = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + timeout;
@@ -90,7 +101,10 @@ public sealed partial class RunScriptProcess : IAsyncDisposable
             {
                 if ((await client.GetAsync("/health")).StatusCode == HttpStatusCode.OK)
                 {
-                    ReadAzurite();
+                    if (expectAzurite)
+                    {
+                        ReadAzurite();
+                    }
                     return;
                 }
             }
@@ -101,6 +115,21 @@ public sealed partial class RunScriptProcess : IAsyncDisposable
             await Task.Delay(250);
         }
         throw new TimeoutException($"{Url}health did not answer 200 within {timeout.TotalSeconds} s; run.sh said:\n{Output}");
+    }
+
+    /// <summary>For a verb: waits for the script to end and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"run.sh did not exit within {timeout.TotalSeconds} s:\n{Output}");
+        }
+        return _process.ExitCode;
     }
 
     /// <summary>Sends <paramref name="signal"/> (TERM, INT) to the script and waits for it to exit.</summary>
@@ -140,6 +169,8 @@ public sealed partial class RunScriptProcess : IAsyncDisposable
             return false;
         }
     }
+
+    public bool StartedAzurite => AzuriteLine().IsMatch(Output);
 
     public async ValueTask DisposeAsync()
     {

@@ -32,6 +32,16 @@ public sealed class RunScriptTests
         first.AzuritePid.Should().NotBe(second.AzuritePid);
         first.AzuritePorts.Should().NotIntersectWith(second.AzuritePorts);
 
+        // The verb starts no Azurite and signs with the key of the data folder the running server uses.
+        await using (var verb = RunScriptProcess.Start(first.DataPath, "token", "--user", "alice"))
+        {
+            (await verb.WaitForExitAsync(StopTimeout)).Should().Be(0, verb.Output);
+            verb.StartedAzurite.Should().BeFalse(verb.Output);
+            using var client = new HttpClient { BaseAddress = first.Url };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", verb.Output.Trim().Split('\n')[^1].Trim());
+            (await client.GetAsync("/api/v1/auth/me")).StatusCode.Should().Be(HttpStatusCode.OK, verb.Output);
+        }
+
         // SIGTERM as a service manager stops it; SIGINT as Ctrl-C does.
         var termExit = await first.StopAsync("TERM", StopTimeout);
         AssertStopped(first);
@@ -41,6 +51,21 @@ public sealed class RunScriptTests
 
         termExit.Should().Be(143, first.Output);
         intExit.Should().Be(130, second.Output);
+    }
+
+    [Fact]
+    public async Task ARunGivenAzureWebJobsStorageStartsNoAzurite()
+    {
+        // Storage the user already has: the connection string is enough, Forge is not required to reach it to start.
+        const string storage = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;";
+        await using var run = RunScriptProcess.StartWithStorage(NewDataPath(), storage);
+
+        await run.WaitUntilHealthyAsync(StartTimeout, expectAzurite: false);
+
+        run.StartedAzurite.Should().BeFalse(run.Output);
+        Directory.Exists(Path.Combine(run.DataPath, "azurite")).Should().BeFalse(run.Output);
+        (await run.StopAsync("TERM", StopTimeout)).Should().Be(143, run.Output);
+        RunScriptProcess.IsListening(run.Url.Port).Should().BeFalse(run.Output);
     }
 
     private static void AssertStopped(RunScriptProcess run)
