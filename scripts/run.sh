@@ -8,7 +8,8 @@
 # says what to install). It then starts one whole Azurite (blob, queue, table) on free loopback ports with its data
 # in {data folder}/azurite, hands Forge its connection string in AzureWebJobsStorage, and stops Azurite when Forge
 # stops or the script is interrupted. When AzureWebJobsStorage is already set, that storage is used and no Azurite
-# is started. Two copies side by side with different --urls and Forge__DataPath each get their own Azurite.
+# is started (also when local.settings.json sets it). Two copies side by side with different --urls and
+# Forge__DataPath each get their own Azurite.
 #
 # Extra arguments go to Forge, e.g. `bash scripts/run.sh --urls http://127.0.0.1:8001 --role api`. The verbs
 # (`bash scripts/run.sh token --user alice`, `apikey ...`) need no storage and start no Azurite.
@@ -17,9 +18,28 @@
 # such as tests/Forge.Tests/Hosting/RunScriptTests; FORGE_RUN_CONFIGURATION (default Debug) names the build it runs.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
+
+# A Values entry of local.settings.json (Forge reads it from the repo root or src/Forge.Functions), "" when unset.
+local_setting() {
+  local file
+  for file in "$repo/src/Forge.Functions/local.settings.json" "$repo/local.settings.json"; do
+    if [ -f "$file" ] && command -v node >/dev/null 2>&1; then
+      node -e 'const v = (JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).Values || {});
+               for (const k of process.argv.slice(2)) if (v[k]) { process.stdout.write(String(v[k])); break; }' "$file" "$@" && return
+    fi
+  done
+  return 0
+}
+if [ -z "${AzureWebJobsStorage:-}" ]; then
+  # Set there, Forge gets it without the script; exported so the script also starts no Azurite.
+  settings_storage="$(local_setting AzureWebJobsStorage)"
+  [ -n "$settings_storage" ] && export AzureWebJobsStorage="$settings_storage"
+fi
 # Resolved before the cd and exported, so Forge (whose working folder `dotnet run` sets to the project) and
-# Azurite agree on one absolute data folder, and a relative Forge__DataPath means relative to the caller.
-data="$(realpath -m "${Forge__DataPath:-$repo/.forge}")"
+# Azurite agree on one absolute data folder, and a relative Forge__DataPath means relative to the caller
+# (local.settings.json's relative to the repo root).
+settings_data="$(local_setting Forge:DataPath Forge__DataPath)"
+data="$(realpath -m "${Forge__DataPath:-$(cd "$repo" && realpath -m "${settings_data:-.forge}")}")"
 export Forge__DataPath="$data"
 cd "$repo"
 # A developer's machine: Development, so the server logs a ready-made token (it never does in any other environment).
