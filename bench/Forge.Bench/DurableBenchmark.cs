@@ -23,7 +23,7 @@ public static class DurableBenchmark
     public static async Task<int> RunAsync(int fanOut, int chains, int chainLength, int samples)
     {
         var azurite = await AzuriteServer.StartedAsync();
-        Console.WriteLine($"Durable Task on Azurite (pid {azurite.ProcessId}); {Environment.ProcessorCount} cores");
+        Console.WriteLine($"Durable Task on Azurite (pid {azurite.ProcessId}); {Environment.ProcessorCount} cores, {BenchHost.LoadAverage()}");
         var baseline = await RawQueueRoundTripsPerSecondAsync(azurite.ConnectionString, 500);
         Console.WriteLine($"baseline: raw Azurite queue round trips (send+receive+delete): {baseline:F0}/s");
 
@@ -116,7 +116,8 @@ public static class DurableBenchmark
             [$"{DurableTaskHubOptions.SectionName}:StorageProvider:MaxQueuePollingInterval"] = "00:00:01",
             ["Forge:Durable:Reconcile:IntervalSeconds"] = "0",
         });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // DurableTask.AzureStorage warns on every message it puts back while partitions move between workers.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("DurableTask", LogLevel.Error);
         builder.Services.AddForgeDurable(builder.Configuration);
         builder.Services.AddDurableTasks(Register);
         var host = builder.Build();
