@@ -1,3 +1,4 @@
+using Forge.Tests.Infrastructure;
 using System.Net;
 
 namespace Forge.Tests.Hosting;
@@ -56,8 +57,8 @@ public sealed class RunScriptTests
     [Fact]
     public async Task ARunGivenAzureWebJobsStorageStartsNoAzurite()
     {
-        // Storage the user already has: the connection string is enough, Forge is not required to reach it to start.
-        const string storage = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;";
+        // Storage the user already has (here the tests' own Azurite): the script starts none and Forge's task hub lives there.
+        var storage = (await AzuriteServer.StartedAsync()).ConnectionString;
         await using var run = RunScriptProcess.StartWithStorage(NewDataPath(), storage);
 
         await run.WaitUntilHealthyAsync(StartTimeout, expectAzurite: false);
