@@ -36,6 +36,16 @@ public static class DurableBenchmark
                 hosts.Add(await StartHostAsync(azurite.ConnectionString, hub, i == 0 ? "all" : "worker"));
             }
             var client = hosts[0].Services.GetRequiredService<DurableTaskClient>();
+            if (workers > 1)
+            {
+                // A worker joining takes partitions from the first; control messages the first had fetched for a
+                // moved partition wait out controlQueueVisibilityTimeout (5 min) — a stall on every scale-out that
+                // is measured apart from steady throughput.
+                var settle = Stopwatch.StartNew();
+                await RunToEndAsync(client, "bench-fan", 100);
+                await Task.Delay(TimeSpan.FromSeconds(40));
+                Console.WriteLine($"{workers} workers: partitions settled ({settle.Elapsed.TotalSeconds:F0} s incl. a 100-activity warm-up)");
+            }
             var (fanSeconds, fanCpu) = await MeasureAsync(azurite.ProcessId, () => RunToEndAsync(client, "bench-fan", fanOut));
             var (chainSeconds, chainCpu) = await MeasureAsync(azurite.ProcessId, async () =>
             {
