@@ -20,13 +20,15 @@ public static class DocumentsApi
         services.AddSingleton<ITextExtractor>(sp => new DocumentTextExtractor(sp.GetRequiredService<IProcessRunner>(), sp.GetRequiredService<IOptions<ExtractionOptions>>().Value));
         services.AddDurableTasks(r =>
         {
-            r.AddOrchestrator(new TaskName(DocumentProcessing.Orchestrator), typeof(DocumentProcessingOrchestrator));
             r.AddActivity(new TaskName(DocumentProcessing.ExtractText), typeof(ExtractTextActivity));
             r.AddActivity(new TaskName(DocumentProcessing.SegmentText), typeof(SegmentTextActivity));
             r.AddActivity(new TaskName(DocumentProcessing.StoreSegments), typeof(StoreSegmentsActivity));
             r.AddActivity(new TaskName(DocumentProcessing.RecordProcessed), typeof(RecordProcessedActivity));
             r.AddActivity(new TaskName(DocumentProcessing.RecordFailed), typeof(RecordFailedActivity));
         });
+        // The SDK creates a Type-registered orchestrator without DI; this one needs the configured retry rule.
+        services.AddOptions<DurableTaskRegistry>(Options.DefaultName).Configure<ActivityRetry>((r, retry) =>
+            r.AddOrchestrator(new TaskName(DocumentProcessing.Orchestrator), () => new DocumentProcessingOrchestrator(retry)));
         services.AddDurableReconciler<DocumentProcessingReconciler>();
         services.AddOptions<Ingestion.IngestionOptions>().BindConfiguration(Ingestion.IngestionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Ingestion.BlobIngestion>();

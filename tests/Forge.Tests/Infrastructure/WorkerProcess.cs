@@ -24,9 +24,17 @@ public sealed class WorkerProcess : IAsyncDisposable
             arguments, "worker-ready", new Dictionary<string, string>());
 
     /// <summary>The Forge host itself (src/Forge.Functions), e.g. with <c>--role worker</c>; ready once it has started.</summary>
-    public static Task<WorkerProcess> StartForgeAsync(IEnumerable<string> arguments) =>
-        StartAsync(Path.Combine(RepoPaths.Root, "src", "Forge.Functions", "bin", RepoPaths.Configuration, "net10.0", "Forge.Functions.dll"),
-            arguments, "Application started", new Dictionary<string, string> { ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information" });
+    public static Task<WorkerProcess> StartForgeAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        };
+        return StartAsync(Path.Combine(RepoPaths.Root, "src", "Forge.Functions", "bin", RepoPaths.Configuration, "net10.0", "Forge.Functions.dll"),
+            arguments, "Application started", variables);
+    }
+
+    public bool HasExited => _process.HasExited;
 
     private static async Task<WorkerProcess> StartAsync(string dll, IEnumerable<string> arguments, string readyLine, Dictionary<string, string> environment)
     {
