@@ -54,7 +54,8 @@ public abstract class DocumentProcessingCrashContract(DatabaseProvider provider)
         ("Forge:Extensions:DurableTask:HubName", _hub),
         ("Forge:Extensions:DurableTask:StorageProvider:PartitionCount", "2"),
         ("Forge:Extensions:DurableTask:StorageProvider:MaxQueuePollingInterval", "00:00:00.500"),
-        ("Forge:Extensions:DurableTask:StorageProvider:PartitionLeaseInterval", "00:00:05"),
+        // Blob leases last 15-60 s: the shortest.
+        ("Forge:Extensions:DurableTask:StorageProvider:PartitionLeaseInterval", "00:00:15"),
         ("Forge:Extensions:DurableTask:StorageProvider:WorkItemQueueVisibilityTimeout", "00:00:10"),
         ("Forge:Extensions:DurableTask:StorageProvider:ControlQueueVisibilityTimeout", "00:00:10"),
         ("Forge:Durable:Retry:MaxAttempts", "2"),
@@ -89,6 +90,19 @@ public abstract class DocumentProcessingCrashContract(DatabaseProvider provider)
         return (await Json(response)).GetProperty("id").GetGuid();
     }
 
+    /// <summary>A wait that times out says what the worker logged.</summary>
+    private static async Task<T> WithOutputOf<T>(WorkerProcess worker, Func<Task<T>> wait)
+    {
+        try
+        {
+            return await wait();
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; the worker logged:\n{worker.Output}", e);
+        }
+    }
+
     private static string Text(int i) =>
         $"Documento {i}: introdução.\n\nO segundo parágrafo do documento {i} fala de prazos.\n\nO terceiro parágrafo do documento {i} fala de valores.";
 
@@ -105,7 +119,7 @@ public abstract class DocumentProcessingCrashContract(DatabaseProvider provider)
             {
                 ids.Add(await UploadAsync(domain, Encoding.UTF8.GetBytes(Text(i)), $"doc-{i}.txt"));
             }
-            processedAtKill = (await Poll.UntilAsync(() => Db(db => db.Documents.CountAsync(d => d.DomainId == domain && d.Status == DocumentStatus.Processed)),
+            await WithOutputOf(doomed, () => Poll.UntilAsync(() => Db(db => db.Documents.CountAsync(d => d.DomainId == domain && d.Status == DocumentStatus.Processed)),
                 processed => processed >= 5, "the first documents to be processed", TimeSpan.FromSeconds(120)));
             await doomed.KillAsync();
         }
@@ -113,8 +127,8 @@ public abstract class DocumentProcessingCrashContract(DatabaseProvider provider)
         processedAtKill.Should().BeLessThan(Documents, "the worker must die mid-batch for this test to mean anything");
 
         await using var survivor = await StartWorkerAsync();
-        var documents = await Poll.UntilAsync(() => Db(db => db.Documents.AsNoTracking().Where(d => d.DomainId == domain).ToListAsync()),
-            all => all.All(d => d.Status is DocumentStatus.Processed or DocumentStatus.Failed), "the survivor to finish the batch", TimeSpan.FromSeconds(240));
+        var documents = await WithOutputOf(survivor, () => Poll.UntilAsync(() => Db(db => db.Documents.AsNoTracking().Where(d => d.DomainId == domain).ToListAsync()),
+            all => all.All(d => d.Status is DocumentStatus.Processed or DocumentStatus.Failed), "the survivor to finish the batch", TimeSpan.FromSeconds(240)));
 
         documents.Should().HaveCount(Documents).And.OnlyContain(d => d.Status == DocumentStatus.Processed);
         var versions = await Db(db => db.DocumentVersions.AsNoTracking().Where(v => ids.Contains(v.DocumentId)).ToListAsync());
@@ -167,8 +181,8 @@ public abstract class DocumentProcessingCrashContract(DatabaseProvider provider)
             }
             await using (process)
             {
-                status = (await Poll.UntilAsync(() => Db(db => db.Documents.AsNoTracking().SingleAsync(d => d.Id == document)),
-                    d => process.HasExited || d.Status != DocumentStatus.Processing, "the worker to die or the document to end", TimeSpan.FromSeconds(90))).Status;
+                status = (await WithOutputOf(process, () => Poll.UntilAsync(() => Db(db => db.Documents.AsNoTracking().SingleAsync(d => d.Id == document)),
+                    d => process.HasExited || d.Status != DocumentStatus.Processing, "the worker to die or the document to end", TimeSpan.FromSeconds(90)))).Status;
                 if (process.HasExited)
                 {
                     died++;
