@@ -43,6 +43,8 @@ public abstract class DocumentProcessingDurableContract(ForgeApiFactory factory)
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
+    private static CancellationToken Bounded() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+
     private Task<T> Db<T>(Func<ForgeDbContext, Task<T>> query) => factory.WithScopeAsync(sp => query(sp.GetRequiredService<ForgeDbContext>()));
 
     private async Task<JsonElement> UploadAsync(string text)
@@ -118,7 +120,7 @@ public abstract class DocumentProcessingDurableContract(ForgeApiFactory factory)
         ended.GetProperty("status").GetString().Should().Be("processed", ended.GetRawText());
         ended.GetProperty("metadata").GetProperty("version_id").GetString().Should().Be(version.Id.ToString());
         ended.GetProperty("metadata").GetProperty("segment_count").GetInt32().Should().Be(2);
-        (await client.WaitForInstanceCompletionAsync(instanceId)).RuntimeStatus.Should().Be(OrchestrationRuntimeStatus.Completed);
+        (await client.WaitForInstanceCompletionAsync(instanceId, Bounded())).RuntimeStatus.Should().Be(OrchestrationRuntimeStatus.Completed);
         var again = await factory.WithScopeAsync(sp => sp.GetRequiredService<DurableReconciliation>().RunOnceAsync(CancellationToken.None));
         again.Should().Be(0, "a processed version names no run to start");
     }
@@ -154,7 +156,7 @@ public abstract class DocumentProcessingDurableContract(ForgeApiFactory factory)
         versions.Select(v => (v.Number, v.Status)).Should().Equal((1, DocumentStatus.Failed), (2, DocumentStatus.Processed));
         var client = factory.Services.GetRequiredService<DurableTaskClient>();
         (await client.GetInstanceAsync(DocumentProcessing.InstanceId(document, 1))).Should().NotBeNull();
-        (await client.WaitForInstanceCompletionAsync(DocumentProcessing.InstanceId(document, 2))).RuntimeStatus.Should().Be(OrchestrationRuntimeStatus.Completed);
+        (await client.WaitForInstanceCompletionAsync(DocumentProcessing.InstanceId(document, 2), Bounded())).RuntimeStatus.Should().Be(OrchestrationRuntimeStatus.Completed);
         (await client.GetInstanceAsync(DocumentProcessing.InstanceId(document, 3))).Should().BeNull();
     }
 }
