@@ -1,24 +1,32 @@
 using Forge.Functions.Exports;
 using Forge.Shared.Ai;
-using Forge.Shared.Engine;
+using Forge.Shared.Durable;
+using Microsoft.DurableTask;
 
 namespace Forge.Functions.Datasets;
 
 public static class DatasetServices
 {
-    /// <summary>Datasets, generation, review and export: options, the model clients and the orchestrations' activities.</summary>
+    /// <summary>Datasets, generation, review and export: options, the model clients, the orchestrations and their reconcilers.</summary>
     public static IServiceCollection AddDatasets(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GenerationOptions>().BindConfiguration(GenerationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ExportOptions>().BindConfiguration(ExportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddForgeAi(configuration);
         services.AddSingleton<GenerationThrottle>();
-        services.AddActivity<PlanGenerationActivity>(SyntheticGeneration.Plan);
-        services.AddActivity<GenerateBatchActivity>(SyntheticGeneration.Batch);
-        services.AddActivity<FinishGenerationActivity>(SyntheticGeneration.Finish);
-        services.AddRunObserver<SyntheticGenerationObserver>();
-        services.AddActivity<WriteExportActivity>(DatasetExporting.Write);
-        services.AddRunObserver<DatasetExportObserver>();
+        services.AddDurableTasks(r =>
+        {
+            r.AddOrchestrator(new TaskName(SyntheticGeneration.Orchestrator), typeof(SyntheticGenerationOrchestrator));
+            r.AddActivity(new TaskName(SyntheticGeneration.Plan), typeof(PlanGenerationActivity));
+            r.AddActivity(new TaskName(SyntheticGeneration.Batch), typeof(GenerateBatchActivity));
+            r.AddActivity(new TaskName(SyntheticGeneration.Finish), typeof(FinishGenerationActivity));
+            r.AddActivity(new TaskName(SyntheticGeneration.End), typeof(EndGenerationActivity));
+            r.AddOrchestrator(new TaskName(DatasetExporting.Orchestrator), typeof(DatasetExportOrchestrator));
+            r.AddActivity(new TaskName(DatasetExporting.Write), typeof(WriteExportActivity));
+            r.AddActivity(new TaskName(DatasetExporting.MarkFailed), typeof(MarkExportFailedActivity));
+        });
+        services.AddDurableReconciler<GenerationReconciler>();
+        services.AddDurableReconciler<ExportReconciler>();
         return services;
     }
 }
