@@ -38,7 +38,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 /// </summary>
 public sealed class AzuriteServer
 {
-    private static readonly Lazy<Task<AzuriteServer>> Shared = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<AzuriteServer> Shared = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly StringBuilder _output = new();
 
     private AzuriteServer(int blobPort, int queuePort, int tablePort)
@@ -59,18 +59,22 @@ public sealed class AzuriteServer
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AzureStorageAccount.DevelopmentAccountName};" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/{AzureStorageAccount.DevelopmentAccountName};";
 
-    public static Task<AzuriteServer> StartedAsync() => Shared.Value;
+    public static Task<AzuriteServer> StartedAsync() => Task.FromResult(Shared.Value);
 
     /// <summary>The shared server's connection string, for code that is not async.</summary>
-    public static string SharedConnectionString => Shared.Value.GetAwaiter().GetResult().ConnectionString;
+    public static string SharedConnectionString => Shared.Value.ConnectionString;
 
-    private static async Task<AzuriteServer> StartAsync()
+    /// <summary>
+    /// Synchronous on purpose: the module initializer starts it, and while it runs no other thread may run code of
+    /// this assembly (an async continuation would wait for the initializer, which waits for it: a deadlock).
+    /// </summary>
+    private static AzuriteServer Start()
     {
         var root = RepoPaths.Root;
         var azurite = Path.Combine(root, "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite))
         {
-            await RunNpmCiAsync(root);
+            RunNpmCi(root);
         }
         if (!File.Exists(azurite))
         {
@@ -117,12 +121,12 @@ public sealed class AzuriteServer
         };
         foreach (var port in new[] { server.BlobPort, server.QueuePort, server.TablePort })
         {
-            await server.WaitUntilListeningAsync(process, port);
+            server.WaitUntilListening(process, port);
         }
         return server;
     }
 
-    private async Task WaitUntilListeningAsync(Process process, int port)
+    private void WaitUntilListening(Process process, int port)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -134,18 +138,18 @@ public sealed class AzuriteServer
             using var client = new TcpClient();
             try
             {
-                await client.ConnectAsync(IPAddress.Loopback, port);
+                client.Connect(IPAddress.Loopback, port);
                 return;
             }
             catch (SocketException)
             {
-                await Task.Delay(200);
+                Thread.Sleep(200);
             }
         }
         throw new TimeoutException($"Azurite did not listen on port {port} within 60 s:\n{Output()}");
     }
 
-    private static async Task RunNpmCiAsync(string root)
+    private static void RunNpmCi(string root)
     {
         var npm = new ProcessStartInfo("npm")
         {
@@ -161,11 +165,14 @@ public sealed class AzuriteServer
         using var process = Process.Start(npm) ?? throw new InvalidOperationException("Could not start npm to install Azurite.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'npm ci' in {root} did not finish within 10 minutes.");
+        }
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"'npm ci' in {root} failed with code {process.ExitCode}:\n{await stdout}\n{await stderr}");
+            throw new InvalidOperationException($"'npm ci' in {root} failed with code {process.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
         }
     }
 
