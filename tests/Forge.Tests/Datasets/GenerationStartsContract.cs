@@ -37,15 +37,15 @@ public abstract class GenerationStartsContract(ForgeApiFactory factory)
             client.PostAsJsonAsync("/api/v1/datasets/generate", new { dataset_id = datasetId }),
             client.PostAsJsonAsync("/api/v1/datasets/generate", new { dataset_id = datasetId }));
         var first = await scenario.WaitForGenerationAsync(datasetId);
-        var firstRun = await Durable.GetInstanceAsync(SyntheticGeneration.InstanceId(datasetId, 1));
+        // The dataset is ready before its orchestration has returned.
+        var firstRun = await Durable.WaitForInstanceCompletionAsync(SyntheticGeneration.InstanceId(datasetId, 1));
         var noSecondRun = await Durable.GetInstanceAsync(SyntheticGeneration.InstanceId(datasetId, 2));
         var again = await scenario.GenerateAsync(datasetId);
         var secondRun = await Durable.WaitForInstanceCompletionAsync(SyntheticGeneration.InstanceId(datasetId, 2));
 
         both.Select(r => r.StatusCode).Should().BeEquivalentTo([HttpStatusCode.Accepted, HttpStatusCode.Conflict]);
         first.GetProperty("status").GetString().Should().Be("ready");
-        firstRun.Should().NotBeNull();
-        firstRun!.RuntimeStatus.Should().Be(OrchestrationRuntimeStatus.Completed);
+        firstRun.RuntimeStatus.Should().Be(OrchestrationRuntimeStatus.Completed);
         noSecondRun.Should().BeNull("the refused request scheduled nothing");
         secondRun.RuntimeStatus.Should().Be(OrchestrationRuntimeStatus.Completed);
         again.GetProperty("generation").GetProperty("run_id").GetGuid().Should().NotBe(first.GetProperty("generation").GetProperty("run_id").GetGuid());
