@@ -3,6 +3,7 @@ using Forge.Functions.Datasets;
 using Forge.Functions.Documents;
 using Forge.Shared;
 using Forge.Shared.Data;
+using Forge.Shared.Durable;
 using Forge.Shared.Engine;
 using Forge.Shared.Storage;
 using Microsoft.Extensions.Configuration;
@@ -18,15 +19,21 @@ namespace Forge.Bench;
 /// </summary>
 public static class BenchHost
 {
-    /// <summary>Builds the host, migrates the database and, for the worker role, starts the engine.</summary>
+    /// <summary>
+    /// Builds the host, migrates the database and, for the worker role, starts the engines: the Durable Task backend
+    /// on the bench's Azurite in a task hub of its own, and (for the lifecycles not moved yet) the home-made one.
+    /// </summary>
     public static async Task<IHost> StartAsync(string dataPath, string role, IDictionary<string, string?>? settings = null)
     {
+        var azurite = await BenchAzurite.StartedAsync();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = dataPath });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Forge:Database"] = "sqlite",
             ["Forge:DataPath"] = dataPath,
             ["Forge:Role"] = role,
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            [$"{DurableTaskHubOptions.SectionName}:HubName"] = $"bench{Guid.NewGuid():N}"[..24],
         });
         if (settings is not null)
         {
@@ -36,6 +43,7 @@ public static class BenchHost
         builder.Services.AddForgeData(builder.Configuration);
         builder.Services.AddForgeStorage(builder.Configuration);
         builder.Services.AddForgeEngine(builder.Configuration);
+        builder.Services.AddForgeDurable(builder.Configuration);
         builder.Services.AddDocuments(ForgeRole.FromConfiguration(builder.Configuration));
         builder.Services.AddDatasets(builder.Configuration);
         var host = builder.Build();
@@ -43,6 +51,11 @@ public static class BenchHost
         if (role == "worker")
         {
             await host.StartAsync();
+        }
+        else
+        {
+            // The task hub's queues and tables, which a started host's initializer would create, for scheduling.
+            await host.Services.GetRequiredService<DurableTask.Core.IOrchestrationService>().CreateIfNotExistsAsync();
         }
         return host;
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Forge.Functions.Exports;
 using Forge.Shared.Data;
 using Forge.Shared.Engine;
+using Microsoft.DurableTask.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -105,14 +106,14 @@ public static class ExportProcesses
             var db = services.GetRequiredService<ForgeDbContext>();
             var dataset = await db.Datasets.FirstAsync(d => d.Name == datasetName);
             await using var tx = await db.Database.BeginTransactionAsync();
-            var export = await DatasetExporting.StartAsync(db, services.GetRequiredService<DurableEngine>(), dataset,
+            var export = await DatasetExporting.CreateAsync(db, dataset,
                 new ExportSettings(format, schema, ApprovedOnly: true, MinQualityScore: null), ExportTrigger.Request,
                 services.GetRequiredService<TimeProvider>(), CancellationToken.None);
             await db.SaveChangesAsync();
             await tx.CommitAsync();
             exportId = export.Id;
+            await DatasetExporting.ScheduleAsync(services.GetRequiredService<DurableTaskClient>(), export, CancellationToken.None);
         }
-        host.Services.GetRequiredService<EngineSignal>().Pulse();
 
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
         while (true)

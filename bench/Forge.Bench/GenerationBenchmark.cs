@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Forge.Functions.Datasets;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
 using Forge.Tests.Infrastructure;
+using Microsoft.DurableTask.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +12,8 @@ using Microsoft.Extensions.Options;
 namespace Forge.Bench;
 
 /// <summary>
-/// Items per second of Forge's synthetic generation (plan, fanned-out batches, finish; engine in-process over SQLite)
+/// Items per second of Forge's synthetic generation (the SyntheticGeneration orchestration: plan, batches fanned out
+/// in a sliding window, finish; a Durable Task worker in-process on the bench's Azurite, SQLite)
 /// against the fake OpenAI server answering every call after a fixed latency, beside the limit that latency and the
 /// process-wide model-call throttle set: MaxConcurrency / latency.
 /// </summary>
@@ -22,7 +23,7 @@ public static class GenerationBenchmark
     private const int ItemsPerSegment = 10;
     private const int DefaultMaxConcurrency = 16;
 
-    /// <param name="settings">More host settings (<c>--Forge:Engine:Concurrency=16</c> ...), to see what moves the figure.</param>
+    /// <param name="settings">More host settings (<c>--Forge:Extensions:DurableTask:MaxConcurrentActivityFunctions=32</c> ...), to see what moves the figure.</param>
     public static async Task<int> RunAsync(int items, int batchSize, int latencyMs, IDictionary<string, string?> settings)
     {
         var latency = TimeSpan.FromMilliseconds(latencyMs);
@@ -76,7 +77,7 @@ public static class GenerationBenchmark
             Console.WriteLine($"Forge generation: {made} items ({skipped} skipped) in {seconds:F2} s = {rate:F1} items/s = {rate / limit:F2}x the limit (target >= {RatioTarget}) {(rate / limit >= RatioTarget ? "ok" : "UNDER TARGET")}");
             Console.WriteLine($"fake server: {requests} requests, at most {fake.MaxConcurrentRequests} at once (throttle {maxConcurrency}); dataset '{dataset.Status}', generator {dataset.Generator}");
             Console.WriteLine($"CPU of this process (Forge and the fake server): {cpu.TotalSeconds:F2} s = {cpu.TotalMilliseconds / made:F2} ms per item, {cpu.TotalSeconds / seconds / Environment.ProcessorCount:P0} of the machine");
-            var atServer = await PrintPhasesAsync(host, dataset.GenerationRunId!.Value, started, seconds, [.. replies], latency);
+            var atServer = await PrintPhasesAsync(host, dataset, started, seconds, [.. replies], latency);
             if (inThrottle.Count > 0)
             {
                 var busy = inThrottle.Where(n => n > 0).ToList();
@@ -100,7 +101,7 @@ public static class GenerationBenchmark
         {
             var services = scope.ServiceProvider;
             await SyntheticGeneration.Generate(new GenerateRequest(datasetId, null, maxItems, batchSize),
-                services.GetRequiredService<ForgeDbContext>(), services.GetRequiredService<DurableEngine>(), services.GetRequiredService<EngineSignal>(),
+                services.GetRequiredService<ForgeDbContext>(), services.GetRequiredService<DurableTaskClient>(),
                 services.GetRequiredService<IOptions<GenerationOptions>>(), services.GetRequiredService<TimeProvider>(), CancellationToken.None);
         }
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
@@ -121,28 +122,23 @@ public static class GenerationBenchmark
         }
     }
 
-    /// <summary>Where the time went: the engine's record of each activity, and when the model calls ended.</summary>
+    /// <summary>Where the time went: the orchestration's start and end, when items were saved, and when the model calls ended.</summary>
     /// <returns>The model calls in flight at the server on average, while any was.</returns>
-    private static async Task<double> PrintPhasesAsync(IHost host, Guid runId, DateTime started, double seconds, DateTime[] replies, TimeSpan latency)
+    private static async Task<double> PrintPhasesAsync(IHost host, Dataset dataset, DateTime started, double seconds, DateTime[] replies, TimeSpan latency)
     {
-        var work = await BenchHost.WithDbAsync(host, db => db.EngineWorkItems.AsNoTracking().Where(w => w.RunId == runId).ToListAsync());
-        var run = await BenchHost.WithDbAsync(host, db => db.EngineRuns.AsNoTracking().FirstAsync(r => r.Id == runId));
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+        var instance = await client.GetInstanceAsync(SyntheticGeneration.InstanceId(dataset.Id, dataset.GenerationNumber));
+        var saved = await BenchHost.WithDbAsync(host, db => db.DatasetItems.AsNoTracking().Where(i => i.DatasetId == dataset.Id)
+            .Select(i => i.CreatedAt).ToListAsync());
         double At(DateTime? t) => ((t ?? started) - started).TotalSeconds;
-        var plan = work.Single(w => w.Activity == SyntheticGeneration.Plan);
-        var finish = work.Single(w => w.Activity == SyntheticGeneration.Finish);
-        var batches = work.Where(w => w.Activity == SyntheticGeneration.Batch).ToList();
-        var durations = batches.Select(b => (b.CompletedAt!.Value - b.StartedAt!.Value).TotalSeconds).Order().ToList();
-        var waits = batches.Select(b => (b.StartedAt!.Value - b.CreatedAt).TotalSeconds).Order().ToList();
         var calls = replies.Select(r => At(r)).Order().ToList();
-        var attempts = batches.Sum(b => b.Attempts);
-        Console.WriteLine($"  timeline, seconds after the request: run created {At(run.CreatedAt):F3}");
-        Console.WriteLine($"  plan:    started {At(plan.StartedAt):F3} s, done {At(plan.CompletedAt):F3} s");
-        Console.WriteLine($"  batches: {batches.Count} ({attempts} attempts), first started {At(batches.Min(b => b.StartedAt)):F3} s, last done {At(batches.Max(b => b.CompletedAt)):F3} s; " +
-            $"run time p50 {Percentile(durations, 0.5):F3} s, max {durations[^1]:F3} s; wait after enqueue p50 {Percentile(waits, 0.5):F2} s, max {waits[^1]:F2} s");
+        Console.WriteLine($"  timeline, seconds after the request: orchestration created {At(instance?.CreatedAt.UtcDateTime):F3}, last updated {At(instance?.LastUpdatedAt.UtcDateTime):F3} ({instance?.RuntimeStatus})");
+        Console.WriteLine($"  items:   {saved.Count} saved, first {At(saved.Min()):F3} s, last {At(saved.Max()):F3} s; " +
+            $"window {SyntheticGeneration.BatchesInFlight(host.Services.GetRequiredService<IOptions<GenerationOptions>>().Value.MaxConcurrency, dataset.GenerationRequest?["batch_size"]?.GetValue<int>() ?? 10)} batches");
         var span = calls[^1] - calls[0] + latency.TotalSeconds;
         var inFlight = calls.Count * latency.TotalSeconds / span;
         Console.WriteLine($"  model calls: first ended {calls[0]:F3} s, last ended {calls[^1]:F3} s; {calls.Count} calls x {latency.TotalSeconds:F1} s over {span:F2} s = {inFlight:F1} in flight at the server on average");
-        Console.WriteLine($"  finish:  started {At(finish.StartedAt):F3} s, done {At(finish.CompletedAt):F3} s; run completed {At(run.CompletedAt):F3} s; 'ready' seen {seconds:F3} s");
+        Console.WriteLine($"  'ready' recorded {At(dataset.GenerationCompletedAt):F3} s, seen {seconds:F3} s");
         return inFlight;
     }
 

@@ -6,10 +6,12 @@ using Forge.Functions.Exports;
 using Forge.Functions.TrainingJobs;
 using Forge.Shared;
 using Forge.Shared.Data;
+using Forge.Shared.Durable;
 using Forge.Shared.Engine;
 using Forge.Shared.Exports;
 using Forge.Shared.Storage;
 using Forge.Tests.Infrastructure;
+using Microsoft.DurableTask.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -110,10 +112,17 @@ public static class TrainingBenchmark
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = settings["Forge:DataPath"] });
         builder.Configuration.AddInMemoryCollection(settings);
+        // The export it seeds runs on the Durable Task backend.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = (await BenchAzurite.StartedAsync()).ConnectionString,
+            ["Forge:Extensions:DurableTask:HubName"] = $"bench{Guid.NewGuid():N}"[..24],
+        });
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddForgeData(builder.Configuration);
         builder.Services.AddForgeStorage(builder.Configuration);
         builder.Services.AddForgeEngine(builder.Configuration);
+        builder.Services.AddForgeDurable(builder.Configuration);
         builder.Services.AddDocuments(ForgeRole.FromConfiguration(builder.Configuration));
         builder.Services.AddDatasets(builder.Configuration);
         builder.Services.AddTraining(builder.Configuration);
@@ -144,14 +153,14 @@ public static class TrainingBenchmark
             var services = scope.ServiceProvider;
             var db = services.GetRequiredService<ForgeDbContext>();
             await using var tx = await db.Database.BeginTransactionAsync();
-            var export = await DatasetExporting.StartAsync(db, services.GetRequiredService<DurableEngine>(), await db.Datasets.FirstAsync(d => d.Id == datasetId),
+            var export = await DatasetExporting.CreateAsync(db, await db.Datasets.FirstAsync(d => d.Id == datasetId),
                 new ExportSettings(ExportFormats.Jsonl, ExportSchemas.Chat, ApprovedOnly: true, MinQualityScore: null), ExportTrigger.Request,
                 services.GetRequiredService<TimeProvider>(), CancellationToken.None);
             await db.SaveChangesAsync();
             await tx.CommitAsync();
             exportId = export.Id;
+            await DatasetExporting.ScheduleAsync(services.GetRequiredService<DurableTaskClient>(), export, CancellationToken.None);
         }
-        host.Services.GetRequiredService<EngineSignal>().Pulse();
         var done = await Poll.UntilAsync(() => BenchHost.WithDbAsync(host, db => db.DatasetExports.AsNoTracking().FirstAsync(e => e.Id == exportId)),
             e => e.Status is ExportStatus.Completed or ExportStatus.Failed, "the export");
         return done.Status == ExportStatus.Completed ? (datasetId, exportId, modelId) : throw new InvalidOperationException($"Export failed: {done.Error}");

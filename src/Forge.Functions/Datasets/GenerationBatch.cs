@@ -1,8 +1,8 @@
-using Forge.Shared.Durable;
 using Forge.Shared.Ai;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
+using Forge.Shared.Durable;
 using Forge.Shared.Quality;
+using Microsoft.DurableTask;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -12,43 +12,60 @@ namespace Forge.Functions.Datasets;
 /// Makes the items of one batch, their model calls in parallel under the process-wide <see cref="GenerationThrottle"/>.
 /// Items are saved as soon as the batch's calls have settled, even when some calls must be retried: the retry
 /// (after the provider's Retry-After) finds them by key and asks only for the rest, so work is neither lost nor
-/// made twice.
+/// made twice — also when a worker dies mid-batch and another runs it again. A cancel seen on the dataset stops
+/// the calls not yet answered; what was made is saved.
 /// </summary>
 public sealed class GenerateBatchActivity(
     ForgeDbContext db, IServiceScopeFactory scopes, ItemGenerators generators, GenerationThrottle throttle,
-    IOptions<GenerationOptions> options, TimeProvider time) : IActivity
+    IOptions<GenerationOptions> options, TimeProvider time) : TaskActivity<GenerationBatchInput, GenerationBatchResult>
 {
-    public async Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    private static readonly TimeSpan CancelPollInterval = TimeSpan.FromMilliseconds(500);
+
+    public override async Task<GenerationBatchResult> RunAsync(TaskActivityContext context, GenerationBatchInput input)
     {
-        var input = context.GetInput<GenerationBatchInput>();
-        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == input.DatasetId, cancellationToken);
-        if (dataset is null)
+        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == input.DatasetId);
+        if (dataset is null || !GenerationGuard.IsCurrent(dataset, input.Number) || dataset.GenerationCancelRequestedAt is not null)
         {
-            return;
+            return new GenerationBatchResult(0, Stopped: true);
         }
         var segmentIds = input.Keys.Select(k => k.SegmentId).Distinct().ToList();
-        var done = (await db.DatasetItems.Where(i => i.DatasetId == dataset.Id && segmentIds.Contains(i.SegmentId)).Select(i => new { i.SegmentId, i.Variant }).ToListAsync(cancellationToken))
-            .Concat(await db.DatasetItemSkips.Where(s => s.DatasetId == dataset.Id && segmentIds.Contains(s.SegmentId)).Select(s => new { s.SegmentId, s.Variant }).ToListAsync(cancellationToken))
+        var done = (await db.DatasetItems.Where(i => i.DatasetId == dataset.Id && segmentIds.Contains(i.SegmentId)).Select(i => new { i.SegmentId, i.Variant }).ToListAsync())
+            .Concat(await db.DatasetItemSkips.Where(s => s.DatasetId == dataset.Id && segmentIds.Contains(s.SegmentId)).Select(s => new { s.SegmentId, s.Variant }).ToListAsync())
             .Select(k => new GenerationKey(k.SegmentId, k.Variant)).ToHashSet();
         var todo = input.Keys.Where(k => !done.Contains(k)).ToList();
         if (todo.Count == 0)
         {
-            return;
+            return new GenerationBatchResult(0, Stopped: false);
         }
 
-        var segments = await db.Segments.AsNoTracking().Where(s => segmentIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
-        var template = dataset.TemplateId is { } templateId ? await db.Templates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == templateId, cancellationToken) : null;
+        var segments = await db.Segments.AsNoTracking().Where(s => segmentIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id);
+        var template = dataset.TemplateId is { } templateId ? await db.Templates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == templateId) : null;
         var settings = DatasetRules.ReadGenerationConfig(dataset.GenerationConfig).Settings;
         var generator = generators.For(dataset.Provider);
-        var runId = dataset.GenerationRunId ?? context.RunId;
 
-        var outcomes = await Task.WhenAll(todo.Select(key => segments.TryGetValue(key.SegmentId, out var segment)
-            ? MakeAsync(generator, dataset, template, segment, key, settings, runId, cancellationToken)
-            : Task.FromResult(Outcome.Skipped(NewSkip(dataset.Id, key, runId, "segment_missing", "The segment no longer exists", default)))));
+        using var cancelled = new CancellationTokenSource();
+        using var watching = new CancellationTokenSource();
+        var watch = WatchForCancelAsync(dataset.Id, cancelled, watching.Token);
+        Outcome[] outcomes;
+        try
+        {
+            outcomes = await Task.WhenAll(todo.Select(key => segments.TryGetValue(key.SegmentId, out var segment)
+                ? MakeAsync(generator, dataset, template, segment, key, settings, input.RunId, cancelled.Token)
+                : Task.FromResult(Outcome.Skipped(NewSkip(dataset.Id, key, input.RunId, "segment_missing", "The segment no longer exists", default)))));
+        }
+        finally
+        {
+            await watching.CancelAsync();
+            await watch;
+        }
 
-        // Items already paid for are kept even when the batch is being cancelled or the host is stopping.
-        await SaveAsync(outcomes, cancellationToken.IsCancellationRequested ? CancellationToken.None : cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
+        // Items already paid for are kept, the batch being cancelled or not.
+        await SaveAsync(outcomes);
+        var made = outcomes.Count(o => o.Item is not null);
+        if (cancelled.IsCancellationRequested)
+        {
+            return new GenerationBatchResult(made, Stopped: true);
+        }
         if (outcomes.FirstOrDefault(o => o.Failure is PermanentActivityException) is { Failure: { } permanent })
         {
             throw new PermanentActivityException(permanent.Message, permanent);
@@ -58,6 +75,30 @@ public sealed class GenerateBatchActivity(
         {
             var wait = retryable.Select(o => (o.Failure as RetryableActivityException)?.RetryAfter).Max();
             throw new RetryableActivityException($"{retryable.Count} of {todo.Count} items must be retried: {retryable[0].Failure!.Message}", wait, retryable[0].Failure);
+        }
+        return new GenerationBatchResult(made, Stopped: false);
+    }
+
+    /// <summary>Polls the dataset's cancel flag (its own DbContext: the batch's is busy) until the batch's calls have settled.</summary>
+    private async Task WatchForCancelAsync(Guid datasetId, CancellationTokenSource cancelled, CancellationToken stop)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var watcher = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(CancelPollInterval, time, stop);
+                if (await watcher.Datasets.AnyAsync(d => d.Id == datasetId && d.GenerationCancelRequestedAt != null, stop))
+                {
+                    await cancelled.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The batch's calls settled first.
         }
     }
 
@@ -141,10 +182,10 @@ public sealed class GenerateBatchActivity(
     };
 
     /// <summary>
-    /// Saves outside the activity's transaction so a retry keeps what this attempt made. A key another attempt
-    /// saved meanwhile (a lost lease let two run) is left to that one.
+    /// Saves what this attempt made, in a DbContext of its own so one duplicate can be dropped and the rest saved. A
+    /// key another attempt saved meanwhile (a worker thought dead ran it too) is left to that one.
     /// </summary>
-    private async Task SaveAsync(IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken)
+    private async Task SaveAsync(IReadOnlyList<Outcome> outcomes)
     {
         var items = outcomes.Where(o => o.Item is not null).Select(o => o.Item!).ToList();
         var skips = outcomes.Where(o => o.Skip is not null).Select(o => o.Skip!).ToList();
@@ -158,7 +199,7 @@ public sealed class GenerateBatchActivity(
         writer.DatasetItemSkips.AddRange(skips);
         try
         {
-            await writer.SaveChangesAsync(cancellationToken);
+            await writer.SaveChangesAsync();
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
@@ -168,7 +209,7 @@ public sealed class GenerateBatchActivity(
                 writer.Add(entity);
                 try
                 {
-                    await writer.SaveChangesAsync(cancellationToken);
+                    await writer.SaveChangesAsync();
                 }
                 catch (DbUpdateException duplicate) when (DbErrors.IsUniqueViolation(duplicate))
                 {

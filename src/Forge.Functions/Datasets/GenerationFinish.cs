@@ -1,25 +1,26 @@
 using System.Text.Json.Nodes;
 using Forge.Functions.Exports;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
 using Forge.Shared.Quality;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.EntityFrameworkCore;
 
 namespace Forge.Functions.Datasets;
 
 /// <summary>
 /// Marks near-duplicates across the whole dataset (the earliest item of a group is the original, the others get
-/// <c>duplicate_of</c> and a lower score) and sets the dataset <c>ready</c>.
+/// <c>duplicate_of</c> and a lower score), sets the dataset <c>ready</c> and, by the one ReviewToExport rule, starts
+/// the automatic export when every item was reviewed meanwhile. Running it again finds the generation already ended.
 /// </summary>
-public sealed class FinishGenerationActivity(ForgeDbContext db, DurableEngine engine, TimeProvider time) : IActivity
+public sealed class FinishGenerationActivity(ForgeDbContext db, DurableTaskClient client, TimeProvider time) : TaskActivity<GenerationRun, bool>
 {
-    public async Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    public override async Task<bool> RunAsync(TaskActivityContext context, GenerationRun input)
     {
-        var input = context.GetInput<GenerationInput>();
-        var dataset = await db.Datasets.FirstOrDefaultAsync(d => d.Id == input.DatasetId, cancellationToken);
-        if (dataset is null)
+        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == input.DatasetId);
+        if (dataset is null || !GenerationGuard.IsCurrent(dataset, input.Number))
         {
-            return;
+            return false;
         }
 
         var index = new NearDuplicateIndex();
@@ -28,7 +29,7 @@ public sealed class FinishGenerationActivity(ForgeDbContext db, DurableEngine en
             .OrderBy(i => i.CreatedAt).ThenBy(i => i.Id)
             .Select(i => new { i.Id, i.Instruction, i.IdealResponse, i.QualityFlags })
             .AsAsyncEnumerable();
-        await foreach (var row in rows.WithCancellation(cancellationToken))
+        await foreach (var row in rows)
         {
             var original = index.FindOrAdd(row.Id, DuplicateText(row.Instruction, row.IdealResponse));
             var recorded = row.QualityFlags["duplicate_of"]?.GetValue<string>() is { } text && Guid.TryParse(text, out var id) ? id : (Guid?)null;
@@ -38,16 +39,21 @@ public sealed class FinishGenerationActivity(ForgeDbContext db, DurableEngine en
             }
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var datasetId = dataset.Id;
-        // Applied in the completing transaction under the dataset's lock, re-reading the items there, so a reviewer's
-        // edit made meanwhile is neither overwritten nor overwrites the marks; and the automatic export sees every review.
-        context.OnCommit(async (commitDb, ct) =>
+        DatasetExport? export;
+        await using (var tx = await db.Database.BeginTransactionAsync())
         {
-            await DatasetLock.AcquireAsync(commitDb, datasetId, ct);
+            // Under the dataset's lock, re-reading the items, so a reviewer's edit made meanwhile is neither overwritten
+            // nor overwrites the marks, and the automatic export sees every review.
+            await DatasetLock.AcquireAsync(db, dataset.Id, CancellationToken.None);
+            var current = await db.Datasets.FirstAsync(d => d.Id == dataset.Id);
+            if (!GenerationGuard.IsCurrent(current, input.Number))
+            {
+                return false;
+            }
+            var now = time.GetUtcNow().UtcDateTime;
             foreach (var chunk in changed.Keys.Chunk(500))
             {
-                var items = await commitDb.DatasetItems.Where(i => chunk.Contains(i.Id)).ToListAsync(ct);
+                var items = await db.DatasetItems.Where(i => chunk.Contains(i.Id)).ToListAsync();
                 foreach (var item in items)
                 {
                     var original = changed[item.Id];
@@ -58,38 +64,20 @@ public sealed class FinishGenerationActivity(ForgeDbContext db, DurableEngine en
                     item.UpdatedAt = now;
                 }
             }
-            await ExportIfAllReviewedAsync(commitDb, engine, datasetId, ct);
-        });
-
-        dataset.Status = DatasetStatus.Ready;
-        dataset.GenerationCompletedAt = now;
-        dataset.UpdatedAt = now;
-        context.ReportProgress(dataset.GenerationPlanned, dataset.GenerationPlanned, "ready");
-    }
-
-    /// <summary>
-    /// Reviewers may finish the last pending item while the generation still runs, when no review can start the
-    /// automatic export (more items may come); so the end of the generation does, if nothing is pending and an item
-    /// was reviewed since the last automatic export.
-    /// </summary>
-    private async Task ExportIfAllReviewedAsync(ForgeDbContext commitDb, DurableEngine engine, Guid datasetId, CancellationToken ct)
-    {
-        var current = await commitDb.Datasets.AsNoTracking().FirstAsync(d => d.Id == datasetId, ct);
-        if (current.AutoExport is not { } auto || await commitDb.DatasetItems.AnyAsync(i => i.DatasetId == datasetId && i.ReviewStatus == ReviewStatus.Pending, ct))
-        {
-            return;
+            current.Status = DatasetStatus.Ready;
+            current.GenerationCompletedAt = now;
+            current.UpdatedAt = now;
+            await db.SaveChangesAsync();
+            // Reviewers may finish the last pending item while the generation still runs, when no review can start
+            // the export (more items may come); so the end of the generation asks the rule too.
+            export = await AutoExportRule.StartIfDueAsync(db, dataset.Id, time, CancellationToken.None);
+            await tx.CommitAsync();
         }
-        var lastAuto = await commitDb.DatasetExports.Where(e => e.DatasetId == datasetId && e.Trigger == ExportTrigger.Auto)
-            .OrderByDescending(e => e.CreatedAt).Select(e => (DateTime?)e.CreatedAt).FirstOrDefaultAsync(ct);
-        var reviewed = commitDb.DatasetItems.Where(i => i.DatasetId == datasetId && i.ReviewedAt != null);
-        if (lastAuto is { } since)
+        if (export is not null)
         {
-            reviewed = reviewed.Where(i => i.ReviewedAt > since);
+            await DatasetExporting.ScheduleAsync(client, export, CancellationToken.None);
         }
-        if (await reviewed.AnyAsync(ct))
-        {
-            await DatasetExporting.StartAsync(commitDb, engine, current, ExportSettings.FromJson(auto), ExportTrigger.Auto, time, ct);
-        }
+        return true;
     }
 
     /// <summary>Two items are the same training example when they ask and answer the same, whatever their input.</summary>
@@ -97,25 +85,30 @@ public sealed class FinishGenerationActivity(ForgeDbContext db, DurableEngine en
 }
 
 /// <summary>A generation that failed or was cancelled keeps its reason on the dataset, which is usable with what it has.</summary>
-public sealed class SyntheticGenerationObserver(TimeProvider time) : IRunObserver
+public sealed class EndGenerationActivity(ForgeDbContext db, TimeProvider time) : TaskActivity<GenerationEnd, bool>
 {
-    public string RunType => SyntheticGeneration.RunType;
-
-    public async Task OnRunEndedAsync(ForgeDbContext db, EngineRun run, CancellationToken cancellationToken)
+    public override async Task<bool> RunAsync(TaskActivityContext context, GenerationEnd input)
     {
-        if (run.Status == RunStatus.Completed)
+        var dataset = await db.Datasets.FirstOrDefaultAsync(d => d.Id == input.DatasetId);
+        if (dataset is null || !GenerationGuard.IsCurrent(dataset, input.Number))
         {
-            return;
+            return false;
         }
-        var dataset = await db.Datasets.FirstOrDefaultAsync(d => d.GenerationRunId == run.Id, cancellationToken);
-        if (dataset is null || dataset.Status != DatasetStatus.Generating)
-        {
-            return;
-        }
+        await GenerationEnding.RecordAsync(db, dataset, input.Error, time);
+        return true;
+    }
+}
+
+public static class GenerationEnding
+{
+    /// <summary>Leaves <c>generating</c> for <c>ready</c> (it has items) or <c>draft</c>, with <paramref name="error"/> as the reason.</summary>
+    public static async Task RecordAsync(ForgeDbContext db, Dataset dataset, string error, TimeProvider time)
+    {
         var now = time.GetUtcNow().UtcDateTime;
-        dataset.Status = await db.DatasetItems.AnyAsync(i => i.DatasetId == dataset.Id, cancellationToken) ? DatasetStatus.Ready : DatasetStatus.Draft;
-        dataset.GenerationError = run.Status == RunStatus.Cancelled ? "Generation was cancelled" : $"Generation failed: {run.Error ?? "unknown error"}";
+        dataset.Status = await db.DatasetItems.AnyAsync(i => i.DatasetId == dataset.Id) ? DatasetStatus.Ready : DatasetStatus.Draft;
+        dataset.GenerationError = error;
         dataset.GenerationCompletedAt = now;
         dataset.UpdatedAt = now;
+        await db.SaveChangesAsync();
     }
 }

@@ -1,37 +1,64 @@
-using Forge.Shared.Durable;
+using System.Text.Json.Nodes;
 using Forge.Functions.Hosting;
-using Forge.Shared.Ai;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
+using Forge.Shared.Durable;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Forge.Functions.Datasets;
 
-public sealed record GenerationInput(Guid DatasetId, List<Guid>? SegmentIds, int MaxItems, int BatchSize);
+/// <summary>One generation: the dataset, its number (the instance id's n), its id, and what was asked for.</summary>
+/// <param name="BatchesInFlight">The fan-out's window: batches scheduled at once.</param>
+/// <param name="Remaining">Null on the first execution (plan first); the keys still to make after a ContinueAsNew.</param>
+public sealed record GenerationRun(
+    Guid DatasetId, int Number, Guid RunId, List<Guid>? SegmentIds, int MaxItems, int BatchSize, int BatchesInFlight,
+    List<GenerationKey>? Remaining = null, int Planned = 0);
 
 public sealed record GenerationKey(Guid SegmentId, int Variant);
 
-public sealed record GenerationBatchInput(Guid DatasetId, List<GenerationKey> Keys);
+public sealed record GenerationBatchInput(Guid DatasetId, int Number, Guid RunId, List<GenerationKey> Keys);
+
+/// <summary>What a batch did; <see cref="Stopped"/> when it found the generation cancelled or no longer current.</summary>
+public sealed record GenerationBatchResult(int Made, bool Stopped);
+
+/// <summary>The keys to make, or <see cref="Stopped"/> when the generation was cancelled (or superseded) before it planned.</summary>
+public sealed record GenerationPlan(List<GenerationKey> Keys, bool Stopped);
+
+/// <summary>How a generation that did not reach <c>ready</c> ends: its reason, kept on the dataset.</summary>
+public sealed record GenerationEnd(Guid DatasetId, int Number, string Error);
 
 /// <summary>
-/// The SyntheticGeneration orchestration: <c>POST /datasets/generate</c> marks the dataset <c>generating</c> and
-/// starts the run; <c>plan</c> picks the segments and fans out one <c>batch</c> per <c>batch_size</c> items;
-/// <c>finish</c> marks near-duplicates and sets <c>ready</c>. A failed or cancelled run keeps its error on the dataset.
+/// The SyntheticGeneration lifecycle's endpoints and names: <c>POST /datasets/generate</c> records the start on the
+/// dataset (<c>generating</c>, the next generation number) and then schedules the orchestration
+/// <c>datasets-generate-{datasetId}-{n}</c> (see <see cref="SyntheticGenerationOrchestrator"/>).
 /// </summary>
 public static class SyntheticGeneration
 {
-    public const string RunType = "datasets.generation";
+    public const string Orchestrator = "datasets.generation";
     public const string Plan = "datasets.generation.plan";
     public const string Batch = "datasets.generation.batch";
     public const string Finish = "datasets.generation.finish";
+    public const string End = "datasets.generation.end";
+    public const string CancelEvent = "cancel";
 
     public const int MaxItemsLimit = 10_000;
     public const int DefaultBatchSize = 10;
 
-    public static async Task<Accepted<GenerateResponse>> Generate(GenerateRequest request, ForgeDbContext db, DurableEngine engine,
-        EngineSignal signal, IOptions<GenerationOptions> options, TimeProvider time, CancellationToken ct)
+    public static string InstanceId(Guid datasetId, int number) => $"datasets-generate-{datasetId}-{number}";
+
+    /// <summary>
+    /// Model calls the fan-out keeps scheduled per allowed call: four times the limit, so the throttle stays full while
+    /// finished batches travel back through the task hub and the next ones travel out.
+    /// </summary>
+    public const int ItemsInFlightPerCall = 4;
+
+    public static int BatchesInFlight(int maxConcurrency, int batchSize) =>
+        Math.Max(1, (maxConcurrency * ItemsInFlightPerCall + batchSize - 1) / batchSize);
+
+    public static async Task<Accepted<GenerateResponse>> Generate(GenerateRequest request, ForgeDbContext db, DurableTaskClient client,
+        IOptions<GenerationOptions> options, TimeProvider time, CancellationToken ct)
     {
         new FieldRules()
             .Check(request.DatasetId is not null, "dataset_id", "Field required")
@@ -62,16 +89,23 @@ public static class SyntheticGeneration
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var input = new GenerationInput(dataset.Id, segmentIds, request.MaxItems ?? options.Value.DefaultMaxItems, request.BatchSize ?? DefaultBatchSize);
+        var batchSize = request.BatchSize ?? DefaultBatchSize;
+        var asked = new GenerationRequestRecord(segmentIds, request.MaxItems ?? options.Value.DefaultMaxItems, batchSize,
+            BatchesInFlight(options.Value.MaxConcurrency, batchSize));
+        var runId = Guid.CreateVersion7();
+        var recorded = asked.ToJson();
+        int number;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var run = engine.Start(RunType, $"dataset:{dataset.Id}", Plan, input);
             // The conditional update is the guard: of two concurrent requests only one finds the dataset idle.
             var claimed = await db.Datasets
                 .Where(d => d.Id == dataset.Id && d.Status != DatasetStatus.Generating && d.Status != DatasetStatus.Archived)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(d => d.Status, DatasetStatus.Generating)
-                    .SetProperty(d => d.GenerationRunId, run.Id)
+                    .SetProperty(d => d.GenerationNumber, d => d.GenerationNumber + 1)
+                    .SetProperty(d => d.GenerationRunId, runId)
+                    .SetProperty(d => d.GenerationRequest, recorded)
+                    .SetProperty(d => d.GenerationCancelRequestedAt, (DateTime?)null)
                     .SetProperty(d => d.GenerationPlanned, 0)
                     .SetProperty(d => d.GenerationError, (string?)null)
                     .SetProperty(d => d.GenerationStartedAt, now)
@@ -81,10 +115,11 @@ public static class SyntheticGeneration
             {
                 throw new ConflictException("Dataset is already generating");
             }
-            await db.SaveChangesAsync(ct);
+            number = await db.Datasets.Where(d => d.Id == dataset.Id).Select(d => d.GenerationNumber).FirstAsync(ct);
             await tx.CommitAsync(ct);
         }
-        signal.Pulse();
+        // After the commit: if this process dies first, the reconciler schedules the same instance id from the row.
+        await client.StartOnceAsync(Orchestrator, InstanceId(dataset.Id, number), asked.ToRun(dataset.Id, number, runId), ct);
         return TypedResults.Accepted($"/api/v1/datasets/{dataset.Id}", new GenerateResponse(DatasetStatus.Generating, 0));
     }
 
@@ -92,16 +127,50 @@ public static class SyntheticGeneration
     /// Beyond the seed: stops a generation. Items already made stay; the dataset leaves <c>generating</c> once the
     /// batches in flight have stopped, with <c>generation_error</c> saying it was cancelled.
     /// </summary>
-    public static async Task<Accepted<DatasetResponse>> CancelGeneration(Guid dataset_id, ForgeDbContext db, DurableEngine engine, CancellationToken ct)
+    public static async Task<Accepted<DatasetResponse>> CancelGeneration(Guid dataset_id, ForgeDbContext db, DurableTaskClient client,
+        TimeProvider time, CancellationToken ct)
     {
-        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == dataset_id, ct) ?? throw new NotFoundException("Dataset", dataset_id);
-        if (dataset.Status != DatasetStatus.Generating || dataset.GenerationRunId is not { } runId || !await engine.CancelAsync(runId, ct))
+        if (!await db.Datasets.AnyAsync(d => d.Id == dataset_id, ct))
+        {
+            throw new NotFoundException("Dataset", dataset_id);
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        // The flag first: batches running now see it, and so does a generation whose start has not been scheduled yet.
+        var flagged = await db.Datasets.Where(d => d.Id == dataset_id && d.Status == DatasetStatus.Generating)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.GenerationCancelRequestedAt, now), ct);
+        if (flagged == 0)
         {
             throw new ConflictException("Dataset is not generating");
         }
-        dataset = await db.Datasets.AsNoTracking().FirstAsync(d => d.Id == dataset_id, ct);
+        var dataset = await db.Datasets.AsNoTracking().FirstAsync(d => d.Id == dataset_id, ct);
+        await client.RaiseEventAsync(InstanceId(dataset.Id, dataset.GenerationNumber), CancelEvent, now, ct);
         var figures = await DatasetFiguresQuery.LoadAsync(db, [dataset], ct);
         return TypedResults.Accepted($"/api/v1/datasets/{dataset.Id}", dataset.ToResponse(figures[dataset.Id]));
+    }
+}
+
+/// <summary>A generation's request as the dataset row keeps it (<c>generation_request</c>).</summary>
+public sealed record GenerationRequestRecord(List<Guid>? SegmentIds, int MaxItems, int BatchSize, int BatchesInFlight)
+{
+    public GenerationRun ToRun(Guid datasetId, int number, Guid runId) => new(datasetId, number, runId, SegmentIds, MaxItems, BatchSize, BatchesInFlight);
+
+    public JsonObject ToJson() => new()
+    {
+        ["segment_ids"] = SegmentIds is null ? null : new JsonArray([.. SegmentIds.Select(id => JsonValue.Create(id.ToString()))]),
+        ["max_items"] = MaxItems,
+        ["batch_size"] = BatchSize,
+        ["batches_in_flight"] = BatchesInFlight,
+    };
+
+    /// <summary>Rows from before the request was kept read as the defaults.</summary>
+    public static GenerationRequestRecord FromJson(JsonObject? json, GenerationOptions options)
+    {
+        var batchSize = json?["batch_size"]?.GetValue<int>() ?? SyntheticGeneration.DefaultBatchSize;
+        return new GenerationRequestRecord(
+            json?["segment_ids"] is JsonArray ids ? [.. ids.Select(id => Guid.Parse(id!.GetValue<string>()))] : null,
+            json?["max_items"]?.GetValue<int>() ?? options.DefaultMaxItems,
+            batchSize,
+            json?["batches_in_flight"]?.GetValue<int>() ?? SyntheticGeneration.BatchesInFlight(options.MaxConcurrency, batchSize));
     }
 }
 
@@ -128,41 +197,5 @@ public static class SegmentSelection
             query = query.Where(s => s.UseCase == useCase);
         }
         return query;
-    }
-}
-
-/// <summary>
-/// Picks the (segment, variant) keys up to <c>max_items</c>, leaves out those that already have an item, clears
-/// earlier skips of the rest so they are tried again, and fans out the batches.
-/// </summary>
-public sealed class PlanGenerationActivity(ForgeDbContext db, ItemGenerators generators) : IActivity
-{
-    public async Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
-    {
-        var input = context.GetInput<GenerationInput>();
-        var dataset = await db.Datasets.FirstOrDefaultAsync(d => d.Id == input.DatasetId, cancellationToken)
-            ?? throw new PermanentActivityException($"Dataset {input.DatasetId} no longer exists");
-        var perSegment = DatasetRules.ReadGenerationConfig(dataset.GenerationConfig).ItemsPerSegment;
-        var segmentLimit = (input.MaxItems + perSegment - 1) / perSegment;
-        var segments = await SegmentSelection.Query(db, dataset, input.SegmentIds)
-            .OrderBy(s => s.CreatedAt).ThenBy(s => s.DocumentId).ThenBy(s => s.Position)
-            .Select(s => s.Id).Take(segmentLimit).ToListAsync(cancellationToken);
-        var keys = segments.SelectMany(id => Enumerable.Range(0, perSegment).Select(v => new GenerationKey(id, v))).Take(input.MaxItems).ToList();
-
-        var existing = (await db.DatasetItems.Where(i => i.DatasetId == dataset.Id)
-            .Select(i => new { i.SegmentId, i.Variant }).ToListAsync(cancellationToken))
-            .Select(i => new GenerationKey(i.SegmentId, i.Variant)).ToHashSet();
-        var todo = keys.Where(k => !existing.Contains(k)).ToList();
-        var retried = todo.Select(k => k.SegmentId).ToHashSet();
-        var staleSkips = await db.DatasetItemSkips.Where(s => s.DatasetId == dataset.Id).ToListAsync(cancellationToken);
-        db.DatasetItemSkips.RemoveRange(staleSkips.Where(s => retried.Contains(s.SegmentId)));
-
-        var generator = generators.For(dataset.Provider);
-        dataset.Generator = generator.Name;
-        dataset.GeneratorNote = generators.Describe(dataset.Provider);
-        dataset.GenerationPlanned = todo.Count;
-        context.ReportProgress(0, todo.Count, "generating");
-        context.FanOut(SyntheticGeneration.Batch, todo.Chunk(input.BatchSize).Select(chunk => new GenerationBatchInput(dataset.Id, [.. chunk])),
-            SyntheticGeneration.Finish, input);
     }
 }

@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Forge.Functions.Hosting;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
 using Forge.Shared.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -39,7 +39,7 @@ public static class ExportsApi
     /// than <see cref="ExportOptions.WaitSeconds"/> is answered 202 and keeps running.
     /// </summary>
     public static async Task<Results<Ok<ExportResponse>, Accepted<ExportResponse>>> ExportDataset(Guid dataset_id, ExportRequest? request,
-        ForgeDbContext db, DurableEngine engine, EngineSignal signal, IBlobStore blobs, IOptions<ExportOptions> options, TimeProvider time, CancellationToken ct)
+        ForgeDbContext db, DurableTaskClient client, IBlobStore blobs, IOptions<ExportOptions> options, TimeProvider time, CancellationToken ct)
     {
         var rules = new FieldRules();
         var settings = ExportSettings.Parse(request?.Format, request?.Schema, request?.ApprovedOnly, request?.Filters, rules, csvFormulaEscape: request?.CsvFormulaEscape);
@@ -49,11 +49,11 @@ public static class ExportsApi
         DatasetExport export;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            export = await DatasetExporting.StartAsync(db, engine, dataset, settings!, ExportTrigger.Request, time, ct);
+            export = await DatasetExporting.CreateAsync(db, dataset, settings!, ExportTrigger.Request, time, ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        signal.Pulse();
+        await DatasetExporting.ScheduleAsync(client, export, ct);
 
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(options.Value.WaitSeconds);
         var current = export;

@@ -1,8 +1,8 @@
 using Forge.Shared.Durable;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
 using Forge.Shared.Exports;
 using Forge.Shared.Storage;
+using Microsoft.DurableTask;
 using Microsoft.EntityFrameworkCore;
 
 namespace Forge.Functions.Exports;
@@ -10,18 +10,20 @@ namespace Forge.Functions.Exports;
 /// <summary>
 /// Streams the dataset's matching items, in creation order, into the export file and its manifest (temporary
 /// files first, so memory stays flat whatever the size), then stores both under the export's version folder.
-/// Running it again rewrites the same keys, so a retry after a crash leaves one export, not two.
+/// Running it again rewrites the same keys, so a retry after a crash leaves one export, not two; a completed (or
+/// failed) export is left as it is.
 /// </summary>
-public sealed class WriteExportActivity(ForgeDbContext db, IBlobStore blobs, TimeProvider time) : IActivity
+public sealed class WriteExportActivity(ForgeDbContext db, IBlobStore blobs, TimeProvider time) : TaskActivity<ExportInput, bool>
 {
-    public async Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    public override async Task<bool> RunAsync(TaskActivityContext context, ExportInput input)
     {
-        var input = context.GetInput<ExportInput>();
+        // Activities get no token; the worker's forced stop abandons the run, and another worker writes it again.
+        var cancellationToken = CancellationToken.None;
         var export = await db.DatasetExports.FirstOrDefaultAsync(e => e.Id == input.ExportId, cancellationToken)
             ?? throw new PermanentActivityException($"Export {input.ExportId} no longer exists");
-        if (export.Status == ExportStatus.Completed)
+        if (export.Status is ExportStatus.Completed or ExportStatus.Failed)
         {
-            return;
+            return false;
         }
         await db.DatasetExports.Where(e => e.Id == export.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, ExportStatus.Processing), cancellationToken);
         var dataset = await db.Datasets.AsNoTracking().FirstAsync(d => d.Id == export.DatasetId, cancellationToken);
@@ -65,6 +67,8 @@ public sealed class WriteExportActivity(ForgeDbContext db, IBlobStore blobs, Tim
             }
             export.Status = ExportStatus.Completed;
             export.CompletedAt = time.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
         }
         finally
         {

@@ -3,9 +3,9 @@ using Forge.Functions.Datasets;
 using Forge.Functions.Exports;
 using Forge.Functions.Hosting;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
 using Forge.Shared.Quality;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
 using Microsoft.EntityFrameworkCore;
 
 namespace Forge.Functions.Review;
@@ -55,24 +55,21 @@ public static class ReviewApi
         return TypedResults.Ok(row.Item.ToReviewResponse(row.Name));
     }
 
-    public static Task<Ok<ReviewResponse>> ApproveItem(Guid item_id, ReviewDecisionRequest? request, ForgeDbContext db, DurableEngine engine,
-        EngineSignal signal, ICurrentUser user, TimeProvider time, CancellationToken ct)
+    public static Task<Ok<ReviewResponse>> ApproveItem(Guid item_id, ReviewDecisionRequest? request, ForgeDbContext db, DurableTaskClient client, ICurrentUser user, TimeProvider time, CancellationToken ct)
     {
         CheckReviewer(request?.ReviewerId).ThrowIfAny();
-        return DecideAsync(item_id, ReviewAction.Approve, ReviewStatus.Approved, request, db, engine, signal, user, time, ct);
+        return DecideAsync(item_id, ReviewAction.Approve, ReviewStatus.Approved, request, db, client, user, time, ct);
     }
 
-    public static Task<Ok<ReviewResponse>> RejectItem(Guid item_id, ReviewDecisionRequest? request, ForgeDbContext db, DurableEngine engine,
-        EngineSignal signal, ICurrentUser user, TimeProvider time, CancellationToken ct)
+    public static Task<Ok<ReviewResponse>> RejectItem(Guid item_id, ReviewDecisionRequest? request, ForgeDbContext db, DurableTaskClient client, ICurrentUser user, TimeProvider time, CancellationToken ct)
     {
         CheckReviewer(request?.ReviewerId)
             .Check(!string.IsNullOrWhiteSpace(request?.Justification), "justification", "Field required: a rejection needs its reason")
             .ThrowIfAny();
-        return DecideAsync(item_id, ReviewAction.Reject, ReviewStatus.Rejected, request, db, engine, signal, user, time, ct);
+        return DecideAsync(item_id, ReviewAction.Reject, ReviewStatus.Rejected, request, db, client, user, time, ct);
     }
 
-    public static async Task<Ok<ReviewResponse>> EditItem(Guid item_id, EditItemRequest request, ForgeDbContext db, DurableEngine engine,
-        EngineSignal signal, ICurrentUser user, TimeProvider time, CancellationToken ct)
+    public static async Task<Ok<ReviewResponse>> EditItem(Guid item_id, EditItemRequest request, ForgeDbContext db, DurableTaskClient client, ICurrentUser user, TimeProvider time, CancellationToken ct)
     {
         var fields = new (string Name, string? Value, Func<DatasetItem, string?> Get, Action<DatasetItem, string> Set, bool Required)[]
         {
@@ -91,7 +88,7 @@ public static class ReviewApi
         }
         rules.ThrowIfAny();
 
-        var review = await ReviewAsync(item_id, db, engine, signal, time, ct, async (item, now) =>
+        var review = await ReviewAsync(item_id, db, client, time, ct, async (item, now) =>
         {
             JsonObject previous = [], next = [];
             foreach (var field in fields.Where(f => f.Value is not null && f.Value != f.Get(item)))
@@ -122,9 +119,9 @@ public static class ReviewApi
     }
 
     private static async Task<Ok<ReviewResponse>> DecideAsync(Guid itemId, string action, string status, ReviewDecisionRequest? request,
-        ForgeDbContext db, DurableEngine engine, EngineSignal signal, ICurrentUser user, TimeProvider time, CancellationToken ct)
+        ForgeDbContext db, DurableTaskClient client, ICurrentUser user, TimeProvider time, CancellationToken ct)
     {
-        var review = await ReviewAsync(itemId, db, engine, signal, time, ct, (item, now) =>
+        var review = await ReviewAsync(itemId, db, client, time, ct, (item, now) =>
         {
             item.ReviewStatus = status;
             item.ReviewedAt = now;
@@ -135,15 +132,15 @@ public static class ReviewApi
     }
 
     /// <summary>
-    /// Applies one review under the dataset's row lock and, when it reviewed the dataset's last pending item and
-    /// the dataset asks for it, starts the automatic export in the same transaction.
+    /// Applies one review under the dataset's row lock and, when it took an item out of pending, asks ReviewToExport's
+    /// rule (<see cref="AutoExportRule"/>) in the same transaction; the export it records is scheduled after the commit.
     /// </summary>
-    private static async Task<ItemReview> ReviewAsync(Guid itemId, ForgeDbContext db, DurableEngine engine, EngineSignal signal, TimeProvider time,
+    private static async Task<ItemReview> ReviewAsync(Guid itemId, ForgeDbContext db, DurableTaskClient client, TimeProvider time,
         CancellationToken ct, Func<DatasetItem, DateTime, Task<ItemReview>> apply)
     {
         var datasetId = await db.DatasetItems.Where(i => i.Id == itemId).Select(i => (Guid?)i.DatasetId).FirstOrDefaultAsync(ct)
             ?? throw new NotFoundException("Item", itemId);
-        var startedExport = false;
+        DatasetExport? export = null;
         ItemReview review;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -159,20 +156,13 @@ public static class ReviewApi
 
             if (wasPending && item.ReviewStatus != ReviewStatus.Pending)
             {
-                var dataset = await db.Datasets.FirstAsync(d => d.Id == datasetId, ct);
-                if (dataset.AutoExport is { } auto && dataset.Status != DatasetStatus.Generating
-                    && !await db.DatasetItems.AnyAsync(i => i.DatasetId == datasetId && i.ReviewStatus == ReviewStatus.Pending, ct))
-                {
-                    await DatasetExporting.StartAsync(db, engine, dataset, ExportSettings.FromJson(auto), ExportTrigger.Auto, time, ct);
-                    await db.SaveChangesAsync(ct);
-                    startedExport = true;
-                }
+                export = await AutoExportRule.StartIfDueAsync(db, datasetId, time, ct);
             }
             await tx.CommitAsync(ct);
         }
-        if (startedExport)
+        if (export is not null)
         {
-            signal.Pulse();
+            await DatasetExporting.ScheduleAsync(client, export, ct);
         }
         return review;
     }

@@ -32,8 +32,14 @@ public sealed class Dataset
     public JsonObject SegmentFilter { get; set; } = [];
     /// <summary>Export settings for the automatic export when the last pending item is reviewed; null when off.</summary>
     public JsonObject? AutoExport { get; set; }
-    /// <summary>The run of the latest generation, whose items and skips carry the same id.</summary>
+    /// <summary>The latest generation's own id (the API's <c>run_id</c>), carried by its items and skips.</summary>
     public Guid? GenerationRunId { get; set; }
+    /// <summary>How many generations were started: the latest one's orchestration is <c>datasets-generate-{id}-{n}</c>.</summary>
+    public int GenerationNumber { get; set; }
+    /// <summary>What the latest generation was asked for (segments, max items, batch size), so a lost start can be made again.</summary>
+    public JsonObject? GenerationRequest { get; set; }
+    /// <summary>Set by a cancel: running batches stop at it and nothing more is started.</summary>
+    public DateTime? GenerationCancelRequestedAt { get; set; }
     /// <summary>Items the latest generation set out to make (keys that already had an item are not counted).</summary>
     public int GenerationPlanned { get; set; }
     /// <summary>The generator used (<c>extractive</c>, <c>openai</c> ...) and why, when it is not the provider asked for.</summary>
@@ -60,6 +66,7 @@ internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
         builder.Property(d => d.TargetModelFamily).HasMaxLength(100);
         builder.Property(d => d.Status).HasMaxLength(20);
         builder.Property(d => d.Generator).HasMaxLength(50);
+        builder.Property(d => d.GenerationNumber).HasDefaultValue(0);
         builder.HasOne<Domain>().WithMany().HasForeignKey(d => d.DomainId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<GenerationTemplate>().WithMany().HasForeignKey(d => d.TemplateId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(d => new { d.DomainId, d.CreatedAt });

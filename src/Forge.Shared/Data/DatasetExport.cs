@@ -34,6 +34,8 @@ public sealed class DatasetExport
     /// <summary><c>request</c>, or <c>auto</c> when the last pending item's review started it.</summary>
     public required string Trigger { get; set; }
     public string? Error { get; set; }
+    /// <summary><c>csv_formula_escape</c> as asked; null (rows from before it was kept) reads as the default, on.</summary>
+    public bool? CsvFormulaEscape { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
 }

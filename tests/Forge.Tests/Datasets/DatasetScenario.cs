@@ -91,9 +91,9 @@ public sealed class DatasetScenario(HttpClient client)
         return await WaitForGenerationAsync(datasetId);
     }
 
-    public Task<JsonElement> WaitForGenerationAsync(Guid datasetId) =>
+    public Task<JsonElement> WaitForGenerationAsync(Guid datasetId, TimeSpan? timeout = null) =>
         Poll.UntilAsync(async () => await Json(await client.GetAsync($"/api/v1/datasets/{datasetId}")),
-            d => d.GetProperty("status").GetString() != "generating", $"dataset {datasetId} to finish generating", TimeSpan.FromSeconds(90));
+            d => d.GetProperty("status").GetString() != "generating", $"dataset {datasetId} to finish generating", timeout ?? TimeSpan.FromSeconds(90));
 
     public async Task<List<JsonElement>> PendingAsync(Guid datasetId) =>
         (await Json(await client.GetAsync($"/api/v1/dataset/review/pending?dataset_id={datasetId}"))).EnumerateArray().ToList();

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Forge.Tests.Datasets;
 
-/// <summary>The Forge host with <c>openai</c> pointed at an in-process fake Chat Completions server, and quick engine retries.</summary>
+/// <summary>The Forge host with <c>openai</c> pointed at an in-process fake Chat Completions server, and quick durable retries.</summary>
 public sealed class FakeProviderForgeApiFactory : ForgeApiFactory, IAsyncLifetime
 {
     public FakeOpenAiServer Llm { get; private set; } = null!;
@@ -18,8 +18,8 @@ public sealed class FakeProviderForgeApiFactory : ForgeApiFactory, IAsyncLifetim
         WithSetting("Forge:Ai:Providers:openai:ApiKey", "sk-test-key");
         WithSetting("Forge:Ai:Providers:openai:BaseUrl", Llm.BaseUrl.ToString());
         WithSetting("Forge:Ai:RequestTimeoutSeconds", "2");
-        WithSetting("Forge:Engine:Retry:InitialDelayMs", "100");
-        WithSetting("Forge:Engine:Retry:MaxDelayMs", "2000");
+        WithSetting("Forge:Durable:Retry:FirstDelaySeconds", "1");
+        WithSetting("Forge:Durable:Retry:MaxDelaySeconds", "3");
     }
 
     async Task IAsyncLifetime.DisposeAsync()
