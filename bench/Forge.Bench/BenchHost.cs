@@ -1,3 +1,4 @@
+using Forge.Tests.Infrastructure;
 using System.Diagnostics;
 using Forge.Functions.Datasets;
 using Forge.Functions.Documents;
@@ -25,7 +26,7 @@ public static class BenchHost
     /// </summary>
     public static async Task<IHost> StartAsync(string dataPath, string role, IDictionary<string, string?>? settings = null)
     {
-        var azurite = await BenchAzurite.StartedAsync();
+        var azurite = await AzuriteServer.StartedAsync();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = dataPath });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -115,7 +115,7 @@ public static class TrainingBenchmark
         // The export it seeds runs on the Durable Task backend.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] = (await BenchAzurite.StartedAsync()).ConnectionString,
+            ["AzureWebJobsStorage"] = (await AzuriteServer.StartedAsync()).ConnectionString,
             ["Forge:Extensions:DurableTask:HubName"] = $"bench{Guid.NewGuid():N}"[..24],
         });
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
