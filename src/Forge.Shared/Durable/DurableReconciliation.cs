@@ -86,6 +86,18 @@ public sealed class DurableReconcilerService(IServiceScopeFactory scopes, IOptio
             return;
         }
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.IntervalSeconds));
+        try
+        {
+            await LoopAsync(timer, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Host shutdown.
+        }
+    }
+
+    private async Task LoopAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
         do
         {
             try

@@ -99,12 +99,20 @@ public static class DurableServiceCollectionExtensions
         public ValidateOptionsResult Validate(string? name, DurableTaskHubOptions options)
         {
             var key = options.StorageProvider.ConnectionName;
-            return string.IsNullOrWhiteSpace(StorageConnection(configuration, options.StorageProvider))
-                ? ValidateOptionsResult.Fail(
+            var failures = new List<string>();
+            if (string.IsNullOrWhiteSpace(StorageConnection(configuration, options.StorageProvider)))
+            {
+                failures.Add(
                     $"'{key}' is not set: the Durable Task backend needs an Azure Storage connection string " +
                     $"(extensions.durableTask.storageProvider.connectionName in host.json names it). Locally, " +
-                    "'bash scripts/run.sh' starts Azurite and sets it; 'UseDevelopmentStorage=true' uses an Azurite on its default ports.")
-                : ValidateOptionsResult.Success;
+                    "'bash scripts/run.sh' starts Azurite and sets it; 'UseDevelopmentStorage=true' uses an Azurite on its default ports.");
+            }
+            // Data annotations do not reach into the nested section on their own.
+            var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+            System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options.StorageProvider,
+                new System.ComponentModel.DataAnnotations.ValidationContext(options.StorageProvider), results, validateAllProperties: true);
+            failures.AddRange(results.Select(r => r.ErrorMessage ?? "extensions.durableTask.storageProvider is invalid"));
+            return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
         }
     }
 }

@@ -54,5 +54,6 @@ public sealed class AzureStorageProviderOptions
     public bool UseTablePartitionManagement { get; set; }
 
     /// <summary>How long a partition lease lasts without renewal: a dead worker's partitions move after it.</summary>
+    [Range(typeof(TimeSpan), "00:00:15", "00:01:00", ErrorMessage = "extensions.durableTask.storageProvider.partitionLeaseInterval must be between 00:00:15 and 00:01:00: partitions are Azure blob leases, which last 15 to 60 seconds.")]
     public TimeSpan PartitionLeaseInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

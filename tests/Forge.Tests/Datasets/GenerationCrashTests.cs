@@ -21,7 +21,7 @@ public sealed class GenerationCrashTests : IAsyncLifetime
 
     private static readonly Dictionary<string, string> Recovery = new()
     {
-        ["Forge:Extensions:DurableTask:StorageProvider:PartitionLeaseInterval"] = "00:00:05",
+        ["Forge:Extensions:DurableTask:StorageProvider:PartitionLeaseInterval"] = "00:00:15",
         ["Forge:Extensions:DurableTask:StorageProvider:WorkItemQueueVisibilityTimeout"] = "00:00:10",
         ["Forge:Extensions:DurableTask:StorageProvider:ControlQueueVisibilityTimeout"] = "00:00:10",
         ["Forge:Durable:Retry:FirstDelaySeconds"] = "1",
