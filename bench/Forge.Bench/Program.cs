@@ -1,6 +1,8 @@
 using Forge.Bench;
 
 // dotnet run -c Release --project bench/Forge.Bench -- engine [--items N] [--providers sqlite,postgres]
+// dotnet run -c Release --project bench/Forge.Bench -- durable [--fan-out 1000] [--chains 100] [--chain-length 10] [--samples 50]
+// dotnet run -c Release --project bench/Forge.Bench -- documents [--documents 200]
 // dotnet run -c Release --project bench/Forge.Bench -- ingestion [--mb 50] [--pages 300]
 // dotnet run -c Release --project bench/Forge.Bench -- docx [--mb 20]
 // dotnet run -c Release --project bench/Forge.Bench -- export [--items 100000]
@@ -15,6 +17,12 @@ switch (command)
 {
     case "engine":
         return await EngineBenchmark.RunAsync(ArgValue(args, "--items", 4000), providers);
+    case "durable":
+        return await DurableBenchmark.RunAsync(ArgValue(args, "--fan-out", 1000), ArgValue(args, "--chains", 100), ArgValue(args, "--chain-length", 10), ArgValue(args, "--samples", 50));
+    case "durable-worker":
+        return await DurableBenchmark.ServeWorkerAsync(ArgText(args, "--hub")!);
+    case "documents":
+        return await DocumentIngestionBenchmark.RunAsync(ArgValue(args, "--documents", 200));
     case "ingestion":
         return await IngestionBenchmark.RunAsync(ArgValue(args, "--mb", 50), ArgValue(args, "--pages", 300));
     case "docx":

@@ -17,6 +17,7 @@ public static partial class HostingExtensions
         services.AddHttpContextAccessor();
 
         services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddForgeForwardedHeaders();
         var http = builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>() ?? new HttpOptions();
         var maxBody = http.MaxRequestBodyBytes;
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -39,6 +40,8 @@ public static partial class HostingExtensions
 
     public static WebApplication UseForgeHosting(this WebApplication app)
     {
+        // First, so everything after (download URLs above all) sees the scheme and host the client called.
+        app.UseForwardedHeaders();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {

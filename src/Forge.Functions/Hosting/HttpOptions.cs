@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Forge.Functions.Hosting;
 
-public sealed class HttpOptions
+public sealed class HttpOptions : IValidatableObject
 {
     public const string SectionName = "Forge:Http";
 
@@ -16,6 +16,16 @@ public sealed class HttpOptions
 
     [Range(1, 10_000)]
     public int MaxRequestHeaderCount { get; set; } = 100;
+
+    /// <summary>
+    /// Proxies besides loopback whose X-Forwarded-Proto/Host/For are believed: IP addresses and CIDR networks,
+    /// comma-separated (<c>10.0.0.0/8, 192.0.2.10</c>). See <see cref="TrustedProxies"/>.
+    /// </summary>
+    public string? TrustedProxies { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        Hosting.TrustedProxies.Invalid(TrustedProxies).Select(entry => new ValidationResult(
+            $"Forge:Http:TrustedProxies holds '{entry}', which is neither an IP address nor a CIDR network such as 10.0.0.0/8.", [nameof(TrustedProxies)]));
 
     /// <summary>
     /// Kestrel's own header limits are set this many times above Forge's, so an oversized request reaches the

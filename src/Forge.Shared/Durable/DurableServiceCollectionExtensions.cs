@@ -74,6 +74,7 @@ public static class DurableServiceCollectionExtensions
             WorkItemQueueVisibilityTimeout = provider.WorkItemQueueVisibilityTimeout,
             ControlQueueVisibilityTimeout = provider.ControlQueueVisibilityTimeout,
             ControlQueueBatchSize = provider.ControlQueueBatchSize,
+            UseTablePartitionManagement = provider.UseTablePartitionManagement,
             LeaseInterval = provider.PartitionLeaseInterval,
             LeaseRenewInterval = provider.PartitionLeaseInterval / 3,
             MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivityFunctions,

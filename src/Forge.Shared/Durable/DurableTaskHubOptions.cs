@@ -50,6 +50,9 @@ public sealed class AzureStorageProviderOptions
     [Range(1, 32)]
     public int ControlQueueBatchSize { get; set; } = 32;
 
+    /// <summary>The Azure Tables partition manager instead of blob leases (off: the framework's default, which the crash tests exercise).</summary>
+    public bool UseTablePartitionManagement { get; set; }
+
     /// <summary>How long a partition lease lasts without renewal: a dead worker's partitions move after it.</summary>
     public TimeSpan PartitionLeaseInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

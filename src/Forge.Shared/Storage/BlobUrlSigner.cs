@@ -14,9 +14,10 @@ public enum BlobSignatureCheck
 /// <summary>
 /// Signs and verifies Forge-served download URLs:
 /// <c>{base}/blobs/{key}?expires={unix}[&amp;filename=...]&amp;sig={base64url HMAC-SHA256}</c>.
-/// The signature covers key, expiry and filename, so none of them can be changed.
+/// The signature covers key, expiry and filename, so none of them can be changed; not the host, so the same URL
+/// works on every address Forge answers on (the base comes from <see cref="DownloadUrlBase"/>).
 /// </summary>
-public sealed class BlobUrlSigner(byte[] key, Uri publicBaseUrl, TimeProvider timeProvider)
+public sealed class BlobUrlSigner(byte[] key, DownloadUrlBase baseUrl, TimeProvider timeProvider)
 {
     public const string RoutePrefix = "blobs";
 
@@ -31,7 +32,7 @@ public sealed class BlobUrlSigner(byte[] key, Uri publicBaseUrl, TimeProvider ti
         }
         query.Append("&sig=").Append(Sign(blobKey, expires, downloadFileName));
         var path = string.Join('/', blobKey.Split('/').Select(Uri.EscapeDataString));
-        return new Uri($"{publicBaseUrl.AbsoluteUri.TrimEnd('/')}/{RoutePrefix}/{path}{query}");
+        return new Uri($"{baseUrl.Current.AbsoluteUri.TrimEnd('/')}/{RoutePrefix}/{path}{query}");
     }
 
     /// <summary>Checks a request's parts; values are as received (already URL-decoded), any of them possibly missing.</summary>

@@ -10,8 +10,11 @@ public sealed class StorageOptions
     /// <summary>The file-system adapter's folder; defaults to <c>{Forge:DataPath}/blobs</c>.</summary>
     public string? Root { get; set; }
 
-    /// <summary>Base of the Forge-served download URLs (<c>{PublicBaseUrl}/blobs/{key}</c>).</summary>
-    public string PublicBaseUrl { get; set; } = "http://localhost:8000";
+    /// <summary>
+    /// Base of the Forge-served download URLs (<c>{PublicBaseUrl}/blobs/{key}</c>). Empty by default: the URLs then
+    /// follow the request's own scheme and host (see <see cref="DownloadUrlBase"/>).
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
 
     /// <summary>HMAC key for Forge-served download URLs; when unset, one is generated once and kept in <see cref="SigningKeyPath"/>.</summary>
     public string? SigningKey { get; set; }

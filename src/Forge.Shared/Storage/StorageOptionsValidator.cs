@@ -14,9 +14,10 @@ public sealed partial class StorageOptionsValidator : IValidateOptions<StorageOp
         {
             failures.Add($"Forge:Storage:Provider must be 'filesystem' or 'azure'; got '{options.Provider}'.");
         }
-        if (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+        if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl)
+            && (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https") || baseUrl.Query.Length > 0))
         {
-            failures.Add($"Forge:Storage:PublicBaseUrl must be an absolute http(s) URL such as http://localhost:8000; got '{options.PublicBaseUrl}'.");
+            failures.Add($"Forge:Storage:PublicBaseUrl must be empty (URLs follow the request's host) or an absolute http(s) URL without a query such as https://forge.example.com; got '{options.PublicBaseUrl}'.");
         }
         if (options.SigningKey is { Length: < 32 })
         {

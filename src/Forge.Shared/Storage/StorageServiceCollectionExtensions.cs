@@ -1,5 +1,7 @@
 using Forge.Shared.Data;
 using Forge.Shared.Storage.Azure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,7 +33,10 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new BlobUrlSigner(SigningKeyStore.Load(options), new Uri(options.PublicBaseUrl), sp.GetRequiredService<TimeProvider>());
+            var configured = string.IsNullOrWhiteSpace(options.PublicBaseUrl) ? null : new Uri(options.PublicBaseUrl);
+            // Both are absent outside a web host (CLI verbs, storage tests): the base then falls back to a fixed one.
+            var origin = new DownloadUrlBase(configured, sp.GetService<IHttpContextAccessor>(), sp.GetService<IServer>());
+            return new BlobUrlSigner(SigningKeyStore.Load(options), origin, sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<IBlobStore>(sp =>
         {

@@ -18,6 +18,26 @@ public sealed class StorageOptionsTests
         Validator.Validate(null, new StorageOptions { Root = "/tmp/blobs" }).Succeeded.Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("https://downloads.example.com")]
+    [InlineData("http://127.0.0.1:8001/forge/")]
+    public void AnEmptyOrAbsoluteHttpPublicBaseUrlIsAccepted(string publicBaseUrl)
+    {
+        Validator.Validate(null, new StorageOptions { Root = "/tmp/blobs", PublicBaseUrl = publicBaseUrl }).Succeeded.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("downloads.example.com")]
+    [InlineData("ftp://downloads.example.com")]
+    [InlineData("https://downloads.example.com/?x=1")]
+    public void AnyOtherPublicBaseUrlIsRejectedWithTheSettingName(string publicBaseUrl)
+    {
+        var result = Validator.Validate(null, new StorageOptions { Root = "/tmp/blobs", PublicBaseUrl = publicBaseUrl });
+
+        result.FailureMessage.Should().Contain("Forge:Storage:PublicBaseUrl");
+    }
+
     [Fact]
     public void UnknownProviderIsRejectedWithTheSettingName()
     {
