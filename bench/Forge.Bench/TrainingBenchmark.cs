@@ -73,8 +73,7 @@ public static class TrainingBenchmark
             ["Forge:Training:PollIntervalMs"] = $"{pollMs}",
             ["Forge:Training:Local:Command"] = $"env STEP_SECONDS={stepSeconds.ToString(CultureInfo.InvariantCulture)} sh {script}",
             ["Forge:Training:Local:WorkDirectory"] = workDir,
-            // An Azurite of its own is the caller's (scripts/run.sh starts one); its default ports otherwise.
-            ["AzureWebJobsStorage"] = Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } storage ? storage : "UseDevelopmentStorage=true",
+            ["AzureWebJobsStorage"] = (await AzuriteServer.StartedAsync()).ConnectionString,
             ["Forge:Extensions:DurableTask:HubName"] = $"bench{Guid.NewGuid():N}"[..20],
         };
         if (database == "postgres")
