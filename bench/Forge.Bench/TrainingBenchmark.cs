@@ -10,7 +10,9 @@ using Forge.Shared.Durable;
 using Forge.Shared.Engine;
 using Forge.Shared.Exports;
 using Forge.Shared.Storage;
+using Forge.Shared.Training;
 using Forge.Tests.Infrastructure;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -22,8 +24,9 @@ namespace Forge.Bench;
 
 /// <summary>
 /// Many concurrent training jobs on the <c>local</c> provider, each a shell script printing ten metric lines: the real
-/// TrainingLifecycle (validate, submit, durable-timer polls) on the real engine in-process. Reports time to all
-/// <c>completed</c>, polls per second against N / poll interval, and this process's memory, at a small N and the full N.
+/// TrainingLifecycle (validate, submit, durable-timer polls) on the Durable Task Framework over Azurite, in-process.
+/// Reports time to all <c>completed</c>, polls per second against N / poll interval, how late polls come after their
+/// interval, and this process's memory, at a small N and the full N.
 /// </summary>
 public static class TrainingBenchmark
 {
@@ -70,6 +73,8 @@ public static class TrainingBenchmark
             ["Forge:Training:PollIntervalMs"] = $"{pollMs}",
             ["Forge:Training:Local:Command"] = $"env STEP_SECONDS={stepSeconds.ToString(CultureInfo.InvariantCulture)} sh {script}",
             ["Forge:Training:Local:WorkDirectory"] = workDir,
+            ["AzureWebJobsStorage"] = (await AzuriteServer.StartedAsync()).ConnectionString,
+            ["Forge:Extensions:DurableTask:HubName"] = $"bench{Guid.NewGuid():N}"[..20],
         };
         if (database == "postgres")
         {
@@ -80,15 +85,16 @@ public static class TrainingBenchmark
             settings[key] = value;
         }
         var processes = new TrainingProcesses(workDir);
+        var polls = new TrainingPollLog();
         var ok = true;
         try
         {
-            using var host = await StartHostAsync(settings);
+            using var host = await StartHostAsync(settings, polls);
             var (datasetId, exportId, modelId) = await SeedAsync(host);
             var rounds = new List<Round>();
             foreach (var n in new[] { Math.Min(BaselineJobs, jobs), jobs })
             {
-                var round = await RunRoundAsync(host, $"[{database}] {n,3} jobs:", n, datasetId, exportId, modelId, processes, pollMs, stepSeconds);
+                var round = await RunRoundAsync(host, $"[{database}] {n,3} jobs:", n, datasetId, exportId, modelId, processes, polls, pollMs, stepSeconds);
                 ok &= round is not null;
                 rounds.Add(round ?? new Round(n, double.NaN, double.NaN));
             }
@@ -107,8 +113,8 @@ public static class TrainingBenchmark
         return ok;
     }
 
-    /// <summary>As Forge.Functions' Program.cs registers a worker, training included.</summary>
-    private static async Task<IHost> StartHostAsync(Dictionary<string, string?> settings)
+    /// <summary>As Forge.Functions' Program.cs registers a worker, training included; the local provider's status reads are logged.</summary>
+    private static async Task<IHost> StartHostAsync(Dictionary<string, string?> settings, TrainingPollLog polls)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = settings["Forge:DataPath"] });
         builder.Configuration.AddInMemoryCollection(settings);
@@ -126,6 +132,7 @@ public static class TrainingBenchmark
         builder.Services.AddDocuments(ForgeRole.FromConfiguration(builder.Configuration));
         builder.Services.AddDatasets(builder.Configuration);
         builder.Services.AddTraining(builder.Configuration);
+        polls.Wrap(builder.Services, "local");
         var host = builder.Build();
         await host.Services.MigrateForgeDatabaseAsync();
         await host.StartAsync();
@@ -168,7 +175,7 @@ public static class TrainingBenchmark
 
     /// <returns>The round's figures, or null when a job did not complete.</returns>
     private static async Task<Round?> RunRoundAsync(IHost host, string tag, int n, Guid datasetId, Guid exportId, Guid modelId,
-        TrainingProcesses processes, int pollMs, double stepSeconds)
+        TrainingProcesses processes, TrainingPollLog pollLog, int pollMs, double stepSeconds)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -184,28 +191,29 @@ public static class TrainingBenchmark
         }).ToList();
         await using (var scope = host.Services.CreateAsyncScope())
         {
-            var engine = scope.ServiceProvider.GetRequiredService<DurableEngine>();
-            foreach (var job in rows)
-            {
-                job.RunId = engine.Start(TrainingLifecycle.RunType, $"training-job:{job.Id}", TrainingLifecycle.Validate, new TrainingInput(job.Id)).Id;
-            }
             var db = scope.ServiceProvider.GetRequiredService<ForgeDbContext>();
             db.TrainingJobs.AddRange(rows);
             await db.SaveChangesAsync();
+            var client = scope.ServiceProvider.GetRequiredService<DurableTaskClient>();
+            var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<TrainingOptions>>().Value;
+            foreach (var job in rows)
+            {
+                await client.StartOnceAsync(new TaskName(TrainingLifecycle.Orchestrator), TrainingLifecycle.InstanceId(job.Id), TrainingReconciler.Start(job.Id, options));
+            }
         }
-        host.Services.GetRequiredService<EngineSignal>().Pulse();
-        var (jobIds, runIds) = (rows.Select(j => j.Id).ToList(), rows.Select(j => j.RunId!.Value).ToList());
+        var startsScheduled = DateTime.UtcNow;
+        var jobIds = rows.Select(j => j.Id).ToList();
 
         var jobs = await Poll.UntilAsync(
             () => BenchHost.WithDbAsync(host, db => db.TrainingJobs.AsNoTracking().Where(j => jobIds.Contains(j.Id))
-                .Select(j => new { j.Status, j.ErrorMessage, j.CreatedAt, j.StartedAt, j.CompletedAt }).ToListAsync()),
+                .Select(j => new { j.Id, j.Status, j.ErrorMessage, j.CreatedAt, j.StartedAt, j.CompletedAt, j.ExternalJobId }).ToListAsync()),
             js => js.All(j => TrainingJobStatus.IsTerminal(j.Status)), $"{n} training jobs to end", TimeSpan.FromMinutes(15));
         var end = Measure(processes);
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         await stop.CancelAsync();
         var samples = await sampling;
-        var work = await BenchHost.WithDbAsync(host, db => db.EngineWorkItems.AsNoTracking().Where(w => runIds.Contains(w.RunId))
-            .Select(w => new { w.Activity, w.Status, w.Attempts, w.AvailableAt, w.StartedAt, w.CompletedAt }).ToListAsync());
+        var externalIds = jobs.Select(j => j.ExternalJobId).OfType<string>().ToHashSet();
+        var work = pollLog.Of(externalIds);
 
         var byStatus = string.Join(", ", jobs.GroupBy(j => j.Status).Select(g => $"{g.Count()} {g.Key}"));
         var allDone = jobs.Max(j => j.CompletedAt!.Value);
@@ -222,26 +230,22 @@ public static class TrainingBenchmark
             return null;
         }
 
-        var polls = work.Where(w => w.Activity == TrainingLifecycle.Poll && w.CompletedAt is not null).ToList();
+        var polls = work.Select(w => w.At).ToList();
         var perJobSecond = polls.Count / jobs.Sum(j => (j.CompletedAt!.Value - j.StartedAt!.Value).TotalSeconds);
         // While every job is running: from the last submit to the first end.
         var (from, to) = (jobs.Max(j => j.StartedAt!.Value), jobs.Min(j => j.CompletedAt!.Value));
-        var steady = polls.Count(p => p.CompletedAt >= from && p.CompletedAt <= to) / Math.Max(0.001, (to - from).TotalSeconds);
-        var peakSecond = polls.GroupBy(p => (long)(p.CompletedAt!.Value - created).TotalSeconds).Max(g => g.Count());
-        var late = polls.Select(p => (p.StartedAt!.Value - p.AvailableAt).TotalMilliseconds).Order().ToList();
-        var span = (work.Max(w => w.CompletedAt ?? allDone) - work.Min(w => w.StartedAt ?? created)).TotalSeconds;
-        Console.WriteLine($"{tag} engine: {work.Count} work items ({work.Count(w => w.Activity == TrainingLifecycle.Validate)} validate, " +
-            $"{work.Count(w => w.Activity == TrainingLifecycle.Submit)} submit, {polls.Count} polls = {polls.Count / (double)n:F1} per job; {work.Sum(w => Math.Max(0, w.Attempts - 1))} retries) " +
-            $"= {work.Count / span:F0} items/s over {span:F1} s; CPU {cpu.TotalSeconds:F1} s = {cpu.TotalMilliseconds / work.Count:F1} ms per item, {cpu.TotalSeconds / span / Environment.ProcessorCount:P0} of the machine");
-        Console.WriteLine($"{tag} polls: {steady:F1}/s while all {n} ran ({(to - from).TotalSeconds:F1} s window), busiest second {peakSecond}; expected N / interval = {n * 1000.0 / pollMs:F0}/s; " +
-            $"per running job {perJobSecond:F3}/s (expected <= {1000.0 / pollMs:F3}); poll started after its timer p50 {Pct(late, 0.5):F0} ms, p99 {Pct(late, 0.99):F0} ms, max {late[^1]:F0} ms");
-
-        string RunTimes(string activity)
-        {
-            var times = work.Where(w => w.Activity == activity && w.CompletedAt is not null).Select(w => (w.CompletedAt!.Value - w.StartedAt!.Value).TotalMilliseconds).Order().ToList();
-            return $"{activity} p50 {Pct(times, 0.5):F0} ms, p99 {Pct(times, 0.99):F0} ms";
-        }
-        Console.WriteLine($"{tag} activity run times (slots held, of Forge:Engine:Concurrency): {RunTimes(TrainingLifecycle.Validate)}; {RunTimes(TrainingLifecycle.Submit)}; {RunTimes(TrainingLifecycle.Poll)}");
+        var steady = polls.Count(p => p >= from && p <= to) / Math.Max(0.001, (to - from).TotalSeconds);
+        var peakSecond = polls.GroupBy(p => (long)(p - created).TotalSeconds).Max(g => g.Count());
+        // A poll's lateness: the gap since the same job's previous poll, beyond the interval (timers round it up to whole seconds).
+        var interval = TrainingOrchestrator.WholeSeconds(pollMs) * 1000.0;
+        var late = work.GroupBy(w => w.ExternalJobId).SelectMany(g => g.Select(w => w.At).Order().Zip(g.Select(w => w.At).Order().Skip(1), (a, b) => (b - a).TotalMilliseconds - interval))
+            .Order().ToList();
+        var activities = polls.Count + 2 * n;
+        var span = (allDone - created).TotalSeconds;
+        Console.WriteLine($"{tag} durable: {activities} activities ({n} validate, {n} submit, {polls.Count} polls = {polls.Count / (double)n:F1} per job), starts scheduled in {(startsScheduled - created).TotalSeconds:F2} s, " +
+            $"= {activities / span:F0} activities/s over {span:F1} s; CPU {cpu.TotalSeconds:F1} s = {cpu.TotalMilliseconds / activities:F1} ms per activity, {cpu.TotalSeconds / span / Environment.ProcessorCount:P0} of the machine");
+        Console.WriteLine($"{tag} polls: {steady:F1}/s while all {n} ran ({(to - from).TotalSeconds:F1} s window), busiest second {peakSecond}; expected N / interval = {n * 1000.0 / interval:F0}/s; " +
+            $"per running job {perJobSecond:F3}/s (expected <= {1000.0 / interval:F3}); gap beyond the {interval / 1000:F0} s interval p50 {Pct(late, 0.5):F0} ms, p99 {Pct(late, 0.99):F0} ms, max {(late.Count > 0 ? late[^1] : double.NaN):F0} ms");
 
         var peak = samples.Count > 0 ? samples.MaxBy(s => s.RssMb)! : end;
         Console.WriteLine($"{tag} memory: RSS baseline {before.RssMb:F0} MB, peak {peak.RssMb:F0} MB (+{peak.RssMb - before.RssMb:F0}), end {end.RssMb:F0} MB; " +

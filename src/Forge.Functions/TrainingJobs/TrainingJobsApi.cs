@@ -1,10 +1,13 @@
 using Forge.Functions.Hosting;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
+using Forge.Shared.Durable;
 using Forge.Shared.Exports;
 using Forge.Shared.Training;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Forge.Functions.TrainingJobs;
 
@@ -21,8 +24,8 @@ public static class TrainingJobsApi
         return routes;
     }
 
-    public static async Task<Created<TrainingJobResponse>> CreateTrainingJob(CreateTrainingJobRequest request, ForgeDbContext db, DurableEngine engine,
-        EngineSignal signal, TrainingProviders providers, TimeProvider time, CancellationToken ct)
+    public static async Task<Created<TrainingJobResponse>> CreateTrainingJob(CreateTrainingJobRequest request, ForgeDbContext db, DurableTaskClient client,
+        TrainingProviders providers, IOptions<TrainingOptions> options, TimeProvider time, CancellationToken ct)
     {
         var rules = new FieldRules()
             .Check(request.ModelId is not null, "model_id", "Field required")
@@ -62,10 +65,11 @@ public static class TrainingJobsApi
         {
             throw new ValidationException("hyperparameters", refused);
         }
-        job.RunId = engine.Start(TrainingLifecycle.RunType, $"training-job:{job.Id}", TrainingLifecycle.Validate, new TrainingInput(job.Id)).Id;
         db.TrainingJobs.Add(job);
         await db.SaveChangesAsync(ct);
-        signal.Pulse();
+        // After the commit: if this process dies first, the reconciler starts it under the same id.
+        await client.StartOnceAsync(new TaskName(TrainingLifecycle.Orchestrator), TrainingLifecycle.InstanceId(job.Id),
+            TrainingReconciler.Start(job.Id, options.Value), ct);
         return TypedResults.Created($"/api/v1/training-jobs/{job.Id}", job.ToResponse());
     }
 
@@ -93,10 +97,10 @@ public static class TrainingJobsApi
     }
 
     /// <summary>
-    /// Beyond the seed: asks the provider to stop the job (through the engine, retried until it answers); the job
-    /// reads <c>cancelled</c> once the provider confirms at the next poll, or at once when it was not submitted yet.
+    /// Beyond the seed: asks the provider to stop the job (through the lifecycle, retried until it answers); the job
+    /// reads <c>cancelled</c> once the provider confirms at the next poll, or at its next step when it was not submitted yet.
     /// </summary>
-    public static async Task<Accepted<TrainingJobResponse>> CancelTrainingJob(Guid job_id, ForgeDbContext db, DurableEngine engine, EngineSignal signal,
+    public static async Task<Accepted<TrainingJobResponse>> CancelTrainingJob(Guid job_id, ForgeDbContext db, DurableTaskClient client,
         TimeProvider time, CancellationToken ct)
     {
         var job = await db.TrainingJobs.FirstOrDefaultAsync(j => j.Id == job_id, ct) ?? throw new NotFoundException("Training job", job_id);
@@ -108,9 +112,9 @@ public static class TrainingJobsApi
         {
             job.CancelRequested = true;
             job.UpdatedAt = time.GetUtcNow().UtcDateTime;
-            engine.Start(TrainingLifecycle.CancelRunType, $"training-job:{job.Id}", TrainingLifecycle.Cancel, new TrainingInput(job.Id));
             await db.SaveChangesAsync(ct);
-            signal.Pulse();
+            // The flag is what counts (every step reads it); the event only wakes a lifecycle waiting for its next poll.
+            await client.RaiseEventAsync(TrainingLifecycle.InstanceId(job.Id), TrainingLifecycle.CancelEvent, cancellation: ct);
         }
         return TypedResults.Accepted($"/api/v1/training-jobs/{job.Id}", job.ToResponse());
     }

@@ -15,6 +15,13 @@ public sealed class TrainingOptions
     public int PollIntervalMs { get; set; } = 30_000;
 
     /// <summary>
+    /// Polls one orchestration execution makes before it starts afresh (ContinueAsNew), so a job training for days does
+    /// not grow an ever longer history to replay.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int PollsPerExecution { get; set; } = 100;
+
+    /// <summary>
     /// Status checks in a row that may fail (provider unreachable, 5xx, 429) before the job is given up as failed;
     /// they back off from the poll interval up to 10 minutes apart, so the default rides out about a day of outage.
     /// </summary>

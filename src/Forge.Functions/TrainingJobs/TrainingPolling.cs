@@ -1,31 +1,33 @@
-using Forge.Shared.Durable;
 using System.Text.Json.Nodes;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
+using Forge.Shared.Durable;
 using Forge.Shared.Training;
+using Microsoft.DurableTask;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Forge.Functions.TrainingJobs;
 
 /// <summary>
-/// One look at the provider's job: new events and the latest metrics are recorded, and the next look is a durable
-/// timer, so a Forge restart picks the loop up where it was. A cancel asked for and not yet sent is sent here too.
+/// One look at the provider's job: new events and the latest metrics are recorded, and the orchestrator waits on a
+/// durable timer for the next look, so a Forge restart picks the loop up where it was. A cancel asked for and not yet
+/// sent is sent here too (the <c>cancel</c> event only wakes the orchestrator sooner).
 /// </summary>
-public sealed class PollTrainingActivity(ForgeDbContext db, TrainingProviders providers, IOptions<TrainingOptions> options, TimeProvider time) : IActivity
+public sealed class PollTrainingActivity(ForgeDbContext db, TrainingProviders providers, IOptions<TrainingOptions> options, TimeProvider time)
+    : TaskActivity<Guid, TrainingStep>
 {
     private const string FailuresKey = "forge_poll_failures";
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
 
     private static int Failures(TrainingJob job) => job.ProviderState[FailuresKey] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0;
 
-    public async Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    public override async Task<TrainingStep> RunAsync(TaskActivityContext context, Guid jobId)
     {
-        var input = context.GetInput<TrainingInput>();
-        var job = await db.TrainingJobs.FirstOrDefaultAsync(j => j.Id == input.JobId, cancellationToken);
+        var ct = CancellationToken.None;
+        var job = await db.TrainingJobs.FirstOrDefaultAsync(j => j.Id == jobId, ct);
         if (job is null || TrainingJobStatus.IsTerminal(job.Status) || job.ExternalJobId is null)
         {
-            return;
+            return TrainingStep.Done;
         }
         var provider = providers.Get(job.Provider);
         TrainingSnapshot snapshot;
@@ -33,23 +35,24 @@ public sealed class PollTrainingActivity(ForgeDbContext db, TrainingProviders pr
         {
             if (job.CancelRequested && job.CancelSentAt is null)
             {
-                await provider.CancelAsync(new TrainingHandle(job.ExternalJobId, job.ProviderState), cancellationToken);
+                await provider.CancelAsync(new TrainingHandle(job.ExternalJobId, job.ProviderState), ct);
                 job.CancelSentAt = time.GetUtcNow().UtcDateTime;
             }
-            snapshot = await provider.GetStatusAsync(new TrainingHandle(job.ExternalJobId, job.ProviderState), cancellationToken);
+            snapshot = await provider.GetStatusAsync(new TrainingHandle(job.ExternalJobId, job.ProviderState), ct);
         }
         catch (RetryableActivityException unreachable) when (Failures(job) < options.Value.PollFailureBudget)
         {
             // A provider outage must not fail a job that keeps training (and billing) there: look again later, backing off.
             var failures = Failures(job) + 1;
             job.ProviderState = TrainingLifecycle.Merge(job.ProviderState, new JsonObject { [FailuresKey] = failures });
-            var now0 = time.GetUtcNow().UtcDateTime;
-            job.UpdatedAt = now0;
-            TrainingLifecycle.AddEvent(db, job, $"forge:unreachable:{now0.Ticks}", "message",
-                $"{job.Provider} could not be asked for the job's status ({failures} in a row): {unreachable.Message}", now0);
+            var at = time.GetUtcNow().UtcDateTime;
+            job.UpdatedAt = at;
+            TrainingLifecycle.AddEvent(db, job, $"forge:unreachable:{at.Ticks}", "message",
+                $"{job.Provider} could not be asked for the job's status ({failures} in a row): {unreachable.Message}", at);
+            await db.SaveChangesAsync(ct);
             var backoff = TimeSpan.FromMilliseconds(Math.Min(options.Value.PollIntervalMs * Math.Pow(2, Math.Min(failures - 1, 16)), MaxBackoff.TotalMilliseconds));
-            context.Schedule(TrainingLifecycle.Poll, input, unreachable.RetryAfter is { } wait && wait > backoff ? wait : backoff);
-            return;
+            var wait = unreachable.RetryAfter is { } asked && asked > backoff ? asked : backoff;
+            return new TrainingStep(false, TrainingOrchestrator.WholeSeconds(wait.TotalMilliseconds));
         }
         snapshot.State.Remove(FailuresKey);
         var now = time.GetUtcNow().UtcDateTime;
@@ -59,26 +62,26 @@ public sealed class PollTrainingActivity(ForgeDbContext db, TrainingProviders pr
             job.Metrics = TrainingLifecycle.Merge(job.Metrics, snapshot.Metrics);
         }
         job.UpdatedAt = now;
-        await RecordEventsAsync(job, snapshot.Events, cancellationToken);
+        await RecordEventsAsync(job, snapshot.Events, ct);
 
         switch (snapshot.Status)
         {
             case TrainingState.Succeeded:
-                await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Completed, null, snapshot.FineTunedModel, now, context, cancellationToken);
-                break;
+                await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Completed, null, snapshot.FineTunedModel, now, ct);
+                return TrainingStep.Done;
             case TrainingState.Failed:
-                await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Failed, snapshot.Error ?? $"{job.Provider} reported the job failed", null, now, context, cancellationToken);
-                break;
+                await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Failed, snapshot.Error ?? $"{job.Provider} reported the job failed", null, now, ct);
+                return TrainingStep.Done;
             case TrainingState.Cancelled:
-                await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Cancelled, null, null, now, context, cancellationToken);
-                break;
+                await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Cancelled, null, null, now, ct);
+                return TrainingStep.Done;
             default:
-                context.Schedule(TrainingLifecycle.Poll, input, TimeSpan.FromMilliseconds(options.Value.PollIntervalMs));
-                break;
+                await db.SaveChangesAsync(ct);
+                return TrainingStep.Next(options.Value);
         }
     }
 
-    /// <summary>Events the provider reports again (a poll retried after a crash) are recognised by their ids and kept once.</summary>
+    /// <summary>Events the provider reports again (a poll run again after a crash) are recognised by their ids and kept once.</summary>
     private async Task RecordEventsAsync(TrainingJob job, IReadOnlyList<TrainingEvent> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
@@ -94,41 +97,38 @@ public sealed class PollTrainingActivity(ForgeDbContext db, TrainingProviders pr
     }
 }
 
-/// <summary>Asks the provider to stop a submitted job (retried until it answers); the poll loop then sees it cancelled.</summary>
-public sealed class CancelTrainingActivity(ForgeDbContext db, TrainingProviders providers, TimeProvider time) : IActivity
+/// <summary>Asks the provider to stop a submitted job (retried until it answers); the next poll then sees it cancelled.</summary>
+public sealed class CancelTrainingActivity(ForgeDbContext db, TrainingProviders providers, TimeProvider time) : TaskActivity<Guid, bool>
 {
-    public async Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    public override async Task<bool> RunAsync(TaskActivityContext context, Guid jobId)
     {
-        var job = await db.TrainingJobs.FirstOrDefaultAsync(j => j.Id == context.GetInput<TrainingInput>().JobId, cancellationToken);
+        var job = await db.TrainingJobs.FirstOrDefaultAsync(j => j.Id == jobId);
         if (job is null || TrainingJobStatus.IsTerminal(job.Status) || job.ExternalJobId is null || job.CancelSentAt is not null)
         {
-            // Not submitted yet: the lifecycle's next step sees CancelRequested and ends the job itself.
-            return;
+            // Not submitted yet: submit sees CancelRequested and ends the job itself.
+            return false;
         }
-        await providers.Get(job.Provider).CancelAsync(new TrainingHandle(job.ExternalJobId, job.ProviderState), cancellationToken);
-        // EF writes only this column, so the poll loop's changes to the rest of the row stand.
+        await providers.Get(job.Provider).CancelAsync(new TrainingHandle(job.ExternalJobId, job.ProviderState), CancellationToken.None);
+        // EF writes only this column, so what a poll wrote to the rest of the row stands.
         job.CancelSentAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync();
+        return true;
     }
 }
 
-/// <summary>A lifecycle run that died (retries exhausted, a permanent provider error) or was cancelled ends its job and moves its model back.</summary>
-public sealed class TrainingLifecycleObserver(TimeProvider time) : IRunObserver
+/// <summary>A step that failed for good (a permanent provider error, retries used up) ends the job failed and moves its model back.</summary>
+public sealed class FailTrainingActivity(ForgeDbContext db, TimeProvider time) : TaskActivity<TrainingFailure, bool>
 {
-    public string RunType => TrainingLifecycle.RunType;
-
-    public async Task OnRunEndedAsync(ForgeDbContext db, EngineRun run, CancellationToken cancellationToken)
+    public override async Task<bool> RunAsync(TaskActivityContext context, TrainingFailure failure)
     {
-        if (run.Status == RunStatus.Completed)
-        {
-            return;
-        }
-        var job = await db.TrainingJobs.FirstOrDefaultAsync(j => j.RunId == run.Id, cancellationToken);
+        var job = await db.TrainingJobs.FirstOrDefaultAsync(j => j.Id == failure.JobId);
         if (job is null || TrainingJobStatus.IsTerminal(job.Status))
         {
-            return;
+            return false;
         }
-        var cancelled = run.Status == RunStatus.Cancelled;
-        await TrainingLifecycle.EndAsync(db, job, cancelled ? TrainingJobStatus.Cancelled : TrainingJobStatus.Failed,
-            cancelled ? null : run.Error ?? "Training failed", null, time.GetUtcNow().UtcDateTime, null, cancellationToken);
+        await TrainingLifecycle.EndAsync(db, job, TrainingJobStatus.Failed, failure.Error, null, time.GetUtcNow().UtcDateTime, CancellationToken.None);
+        return true;
     }
 }
+
+public sealed record TrainingFailure(Guid JobId, string Error);

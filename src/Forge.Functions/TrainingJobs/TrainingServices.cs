@@ -1,10 +1,11 @@
-using Forge.Shared.Engine;
+using Forge.Shared.Durable;
 using Forge.Shared.Training;
 using Forge.Shared.Data;
 using Forge.Shared.Training.AzureMl;
 using Forge.Shared.Training.Local;
 using Forge.Shared.Training.OpenAi;
 using Forge.Shared.Training.Together;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -12,16 +13,21 @@ namespace Forge.Functions.TrainingJobs;
 
 public static class TrainingServices
 {
-    /// <summary>Training jobs: options, the providers and the TrainingLifecycle orchestration's activities.</summary>
+    /// <summary>Training jobs: options, the providers, the TrainingLifecycle orchestration and its reconciler.</summary>
     public static IServiceCollection AddTraining(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TrainingOptions>().BindConfiguration(TrainingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddTrainingProviders(configuration);
-        services.AddActivity<ValidateTrainingDataActivity>(TrainingLifecycle.Validate);
-        services.AddActivity<SubmitTrainingActivity>(TrainingLifecycle.Submit);
-        services.AddActivity<PollTrainingActivity>(TrainingLifecycle.Poll);
-        services.AddActivity<CancelTrainingActivity>(TrainingLifecycle.Cancel);
-        services.AddRunObserver<TrainingLifecycleObserver>();
+        services.AddDurableTasks(r =>
+        {
+            r.AddActivity(new TaskName(TrainingLifecycle.Validate), typeof(ValidateTrainingDataActivity));
+            r.AddActivity(new TaskName(TrainingLifecycle.Submit), typeof(SubmitTrainingActivity));
+            r.AddActivity(new TaskName(TrainingLifecycle.Poll), typeof(PollTrainingActivity));
+            r.AddActivity(new TaskName(TrainingLifecycle.Cancel), typeof(CancelTrainingActivity));
+            r.AddActivity(new TaskName(TrainingLifecycle.Fail), typeof(FailTrainingActivity));
+        });
+        services.AddDurableOrchestrator<TrainingOrchestrator>(TrainingLifecycle.Orchestrator);
+        services.AddDurableReconciler<TrainingReconciler>();
         return services;
     }
 

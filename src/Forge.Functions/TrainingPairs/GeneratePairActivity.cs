@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Forge.Shared.Ai;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
+using Microsoft.DurableTask;
 using Microsoft.EntityFrameworkCore;
 
 namespace Forge.Functions.TrainingPairs;
@@ -14,7 +14,7 @@ namespace Forge.Functions.TrainingPairs;
 /// derived from the run and the topic, so a retried activity finds it. A malformed answer is retried (models answer
 /// differently each time); once the attempts are used up the run fails with what was wrong.
 /// </summary>
-public sealed class GeneratePairActivity(ForgeDbContext db, StructuredChatClients chats, TimeProvider time) : IActivity
+public sealed class GeneratePairActivity(ForgeDbContext db, StructuredChatClients chats, TimeProvider time) : TaskActivity<PairGenerationInput, bool>
 {
     private const string FormatInstruction =
         "Answer with a JSON object {\"hooks\":[...],\"script_body\":[...]}: each hook has hook_variant, scene_number, scene_type, timestamp, "
@@ -23,13 +23,14 @@ public sealed class GeneratePairActivity(ForgeDbContext db, StructuredChatClient
 
     public static BinaryData Schema { get; } = BinaryData.FromString(BuildSchema());
 
-    public async Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    public override async Task<bool> RunAsync(TaskActivityContext context, PairGenerationInput input)
     {
-        var (plan, index) = context.GetInput<PairGenerationInput>();
-        var pairId = TrainingPairGeneration.PairIdPrefix(context.RunId) + (index + 1).ToString(CultureInfo.InvariantCulture);
+        var cancellationToken = CancellationToken.None;
+        var (runId, plan, index) = input;
+        var pairId = TrainingPairGeneration.PairIdPrefix(runId) + (index + 1).ToString(CultureInfo.InvariantCulture);
         if (await db.TrainingPairs.OwnedBy(plan.UserId).AnyAsync(p => p.PairId == pairId, cancellationToken))
         {
-            return;
+            return false;
         }
         var topic = plan.Topics[index];
         var userPrompt = plan.UserPromptTemplate?.Replace("{topic}", topic, StringComparison.Ordinal) ?? DefaultUserPrompt(plan, topic);
@@ -62,6 +63,9 @@ public sealed class GeneratePairActivity(ForgeDbContext db, StructuredChatClient
         TrainingPairRules.AddHashtags(pair, plan.Hashtags, plan.UserId, now);
         TrainingPairRules.AddScript(pair, hooks!, scenes!, plan.UserId, now);
         db.TrainingPairs.Add(pair);
+        // A second run of this topic racing the first is refused by the unique pair_id; its retry finds the first one's pair.
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>The script, checked: at least one hook and one scene, every timestamp a range like <c>0-3s</c>.</summary>

@@ -3,9 +3,12 @@ using System.Text.Json.Serialization;
 using Forge.Functions.Hosting;
 using Forge.Shared.Ai;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
+using Forge.Shared.Durable;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Forge.Functions.TrainingPairs;
 
@@ -37,27 +40,32 @@ public sealed record PairGenerationPlan(
     string UserId, string Provider, string? Model, double? Temperature, List<string> Topics, string? Category, int? DurationSeconds,
     string? TargetAudience, string? ContentStyle, string SystemPrompt, string? UserPromptTemplate, List<string> Hashtags, int HookCount);
 
-public sealed record PairGenerationInput(PairGenerationPlan Plan, int Index);
+public sealed record PairGenerationInput(Guid RunId, PairGenerationPlan Plan, int Index);
+
+/// <summary>The orchestration's input: the run (its row), what to make, and how many topics are asked for at once.</summary>
+public sealed record PairGenerationStart(Guid RunId, PairGenerationPlan Plan, int Concurrency);
 
 /// <summary>
-/// <c>POST /api/v1/training/generate</c>: one run, one activity per topic (in parallel), each asking the configured LLM
-/// provider for a structured script and storing it as a PENDING pair. Without a provider it refuses (422) rather
-/// than make up scripts.
+/// <c>POST /api/v1/training/generate</c>: one run (a <see cref="PairGenerationRun"/> row and its orchestration), one
+/// activity per topic (in parallel waves), each asking the configured LLM provider for a structured script and storing
+/// it as a PENDING pair. Without a provider it refuses (422) rather than make up scripts.
 /// </summary>
 public static class TrainingPairGeneration
 {
-    public const string RunType = "training-pairs.generation";
-    public const string Plan = "training-pairs.plan";
+    public const string Orchestrator = "training-pairs.generation";
+    public const string Start = "training-pairs.start";
     public const string GenerateActivity = "training-pairs.generate";
     public const string Finish = "training-pairs.finish";
     public const int MaxTopics = 100;
+
+    public static string InstanceId(Guid runId) => $"training-pairs-generate-{runId}";
 
     public const string DefaultSystemPrompt =
         "You are a scriptwriter for short vertical videos. Write a video script: hooks are alternative opening scenes "
         + "(hook_variant 1, 2, ...), script_body is the rest of the video in order. Timestamps are second ranges such as 0-3s.";
 
-    public static async Task<Accepted<GenerationResponse>> Generate(GenerateTrainingPairsRequest request, ForgeDbContext db, DurableEngine engine,
-        EngineSignal signal, StructuredChatClients chats, ICurrentUser user, CancellationToken ct)
+    public static async Task<Accepted<GenerationResponse>> Generate(GenerateTrainingPairsRequest request, ForgeDbContext db, DurableTaskClient client,
+        StructuredChatClients chats, ICurrentUser user, IOptions<TrainingPairOptions> options, TimeProvider time, CancellationToken ct)
     {
         var topics = request.Topics ?? [];
         var rules = new FieldRules()
@@ -100,53 +108,41 @@ public static class TrainingPairGeneration
         var plan = new PairGenerationPlan(user.UserId, provider, request.Model, request.Temperature, topics.Select(t => t!.Trim()).ToList(),
             request.Category, request.DurationSeconds, request.TargetAudience, request.ContentStyle, request.SystemPrompt ?? DefaultSystemPrompt,
             request.UserPrompt, request.Hashtags?.Select(h => h!.Trim()).ToList() ?? [], request.HookCount ?? 3);
-        var run = engine.Start(RunType, "training-pairs", Plan, plan);
+        var now = time.GetUtcNow().UtcDateTime;
+        var run = new PairGenerationRun
+        {
+            Id = Guid.CreateVersion7(),
+            UserId = user.UserId,
+            Provider = provider,
+            Topics = plan.Topics.Count,
+            Plan = JsonSerializer.Serialize(plan, PayloadJson),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Set<PairGenerationRun>().Add(run);
         await db.SaveChangesAsync(ct);
-        signal.Pulse();
+        // After the commit: if this process dies first, the reconciler starts it under the same id.
+        await client.StartOnceAsync(new TaskName(Orchestrator), InstanceId(run.Id), StartOf(run, options.Value), ct);
         return TypedResults.Accepted($"/api/v1/training/generate/{run.Id}",
             new GenerationResponse(run.Id, run.Status, provider, plan.Topics.Count, 0, [], null));
     }
 
+    /// <summary>The orchestration's input, the same from the endpoint and from the reconciler.</summary>
+    public static PairGenerationStart StartOf(PairGenerationRun run, TrainingPairOptions options) =>
+        new(run.Id, JsonSerializer.Deserialize<PairGenerationPlan>(run.Plan, PayloadJson)!, options.GenerationConcurrency);
+
     /// <summary>The caller's run only: another user's is a 404, like an unknown id.</summary>
     public static async Task<Ok<GenerationResponse>> GetGeneration(Guid run_id, ForgeDbContext db, ICurrentUser user, CancellationToken ct)
     {
-        var run = await db.EngineRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == run_id && r.Type == RunType, ct)
+        var run = await db.Set<PairGenerationRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == run_id && r.UserId == user.UserId, ct)
             ?? throw new NotFoundException("Generation", run_id);
-        // The request is the run's first work item; the engine keeps it, and it names the user the run works for.
-        var payload = await db.EngineWorkItems.Where(w => w.RunId == run.Id && w.Activity == Plan).Select(w => w.Payload).FirstOrDefaultAsync(ct);
-        var plan = payload is null ? null : JsonSerializer.Deserialize<PairGenerationPlan>(payload, PayloadJson);
-        if (plan?.UserId != user.UserId)
-        {
-            throw new NotFoundException("Generation", run_id);
-        }
         var prefix = PairIdPrefix(run.Id);
         var pairs = await db.TrainingPairs.OwnedBy(user.UserId).Where(p => p.PairId.StartsWith(prefix)).OrderBy(p => p.CreatedAt).Select(p => p.Id)
             .ToListAsync(ct);
-        return TypedResults.Ok(new GenerationResponse(run.Id, run.Status, plan.Provider, plan.Topics.Count, pairs.Count, pairs, run.Error));
+        return TypedResults.Ok(new GenerationResponse(run.Id, run.Status, run.Provider, run.Topics, pairs.Count, pairs, run.Error));
     }
 
     private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
 
     public static string PairIdPrefix(Guid runId) => $"gen-{runId:N}-";
-}
-
-/// <summary>Fans out one activity per topic, then <see cref="TrainingPairGeneration.Finish"/>.</summary>
-public sealed class PlanPairGenerationActivity : IActivity
-{
-    public Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
-    {
-        var plan = context.GetInput<PairGenerationPlan>();
-        context.ReportProgress(0, plan.Topics.Count, "generating");
-        context.FanOut(TrainingPairGeneration.GenerateActivity, plan.Topics.Select((_, i) => new PairGenerationInput(plan, i)), TrainingPairGeneration.Finish);
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class FinishPairGenerationActivity : IActivity
-{
-    public Task ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
-    {
-        context.SetStep("done");
-        return Task.CompletedTask;
-    }
 }

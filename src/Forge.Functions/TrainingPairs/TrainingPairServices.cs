@@ -1,5 +1,6 @@
 using Forge.Shared.Ai;
-using Forge.Shared.Engine;
+using Forge.Shared.Durable;
+using Microsoft.DurableTask;
 
 namespace Forge.Functions.TrainingPairs;
 
@@ -14,9 +15,14 @@ public static class TrainingPairServices
         }
         services.AddOptions<TrainingPairOptions>().BindConfiguration(TrainingPairOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<StructuredChatClients>();
-        services.AddActivity<PlanPairGenerationActivity>(TrainingPairGeneration.Plan);
-        services.AddActivity<GeneratePairActivity>(TrainingPairGeneration.GenerateActivity);
-        services.AddActivity<FinishPairGenerationActivity>(TrainingPairGeneration.Finish);
+        services.AddDurableTasks(r =>
+        {
+            r.AddActivity(new TaskName(TrainingPairGeneration.Start), typeof(StartPairGenerationActivity));
+            r.AddActivity(new TaskName(TrainingPairGeneration.GenerateActivity), typeof(GeneratePairActivity));
+            r.AddActivity(new TaskName(TrainingPairGeneration.Finish), typeof(FinishPairGenerationActivity));
+        });
+        services.AddDurableOrchestrator<PairGenerationOrchestrator>(TrainingPairGeneration.Orchestrator);
+        services.AddDurableReconciler<PairGenerationReconciler>();
         return services;
     }
 }

@@ -55,7 +55,6 @@ public sealed class TrainingJob
     public string? ErrorMessage { get; set; }
     /// <summary>What the provider needs to find its job again (uploaded file ids, a process id, event cursors).</summary>
     public JsonObject ProviderState { get; set; } = [];
-    public Guid? RunId { get; set; }
     public bool CancelRequested { get; set; }
     /// <summary>When the provider was asked to stop the job; the lifecycle asks once.</summary>
     public DateTime? CancelSentAt { get; set; }

@@ -48,6 +48,18 @@ public static class DurableServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// An orchestrator created with its constructor's services — singletons only, since an orchestrator holds no
+    /// scoped state. The SDK creates an orchestrator registered by type with Activator, without DI.
+    /// </summary>
+    public static IServiceCollection AddDurableOrchestrator<TOrchestrator>(this IServiceCollection services, string name)
+        where TOrchestrator : class, ITaskOrchestrator
+    {
+        services.AddOptions<DurableTaskRegistry>(Options.DefaultName).Configure<IServiceProvider>((registry, provider) =>
+            registry.AddOrchestrator(new TaskName(name), () => ActivatorUtilities.CreateInstance<TOrchestrator>(provider)));
+        return services;
+    }
+
     /// <summary>Registers orchestrators and activities; they run only where a worker runs.</summary>
     public static IServiceCollection AddDurableTasks(this IServiceCollection services, Action<DurableTaskRegistry> register)
     {

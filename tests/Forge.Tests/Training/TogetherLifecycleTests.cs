@@ -16,7 +16,7 @@ public sealed class FakeTogetherForgeApiFactory : ForgeApiFactory, IAsyncLifetim
         WithSetting("Forge:Training:Together:ApiKey", FakeTogetherServer.ApiKey);
         WithSetting("Forge:Training:Together:BaseUrl", Together.BaseUrl.ToString());
         WithSetting("Forge:Training:PollIntervalMs", "100");
-        WithSetting("Forge:Engine:Retry:InitialDelayMs", "100");
+        WithSetting("Forge:Durable:Retry:FirstDelaySeconds", "1");
     }
 
     async Task IAsyncLifetime.DisposeAsync()

@@ -7,11 +7,13 @@ namespace Forge.Tests.Training;
 /// <summary>
 /// Forge stops in the middle of a training job and another Forge process takes over: polling resumes from the
 /// durable timer, the training process (detached) keeps running, and nothing is submitted twice.
-/// PostgreSQL shared by both hosts; the same blob store and training folder.
+/// PostgreSQL and the task hub shared by both hosts; the same blob store and training folder. Leases and invisible
+/// messages of the stopped host come back within seconds, not the production minutes.
 /// </summary>
 public sealed class TrainingRestartTests : IAsyncLifetime
 {
     private readonly string shared = Path.Combine(Path.GetTempPath(), "forge-restart", Guid.NewGuid().ToString("N"));
+    private readonly string hub = DurableTestEnvironment.NewHubName();
     private string connectionString = null!;
 
     public async Task InitializeAsync() => connectionString = await PostgresServer.CreateDatabaseAsync("forge_restart");
@@ -24,7 +26,10 @@ public sealed class TrainingRestartTests : IAsyncLifetime
             .WithSetting("Forge:Database", "postgres")
             .WithSetting("ConnectionStrings:Forge", connectionString)
             .WithSetting("Forge:Storage:Root", Path.Combine(shared, "blobs"))
-            .WithSetting("Forge:Engine:LeaseSeconds", "2");
+            .WithSetting("Forge:Extensions:DurableTask:HubName", hub)
+            .WithSetting("Forge:Extensions:DurableTask:StorageProvider:PartitionLeaseInterval", "00:00:15")
+            .WithSetting("Forge:Extensions:DurableTask:StorageProvider:WorkItemQueueVisibilityTimeout", "00:00:10")
+            .WithSetting("Forge:Extensions:DurableTask:StorageProvider:ControlQueueVisibilityTimeout", "00:00:10");
         LocalTrainingScript.Configure(factory, Path.Combine(shared, "training"));
         return factory;
     }

@@ -19,9 +19,9 @@ public sealed class PairGenerationForgeApiFactory : ForgeApiFactory, IAsyncLifet
         WithSetting("Forge:Ai:Providers:openai:ApiKey", "sk-test-key");
         WithSetting("Forge:Ai:Providers:openai:BaseUrl", Llm.BaseUrl.ToString());
         WithSetting("Forge:Ai:RequestTimeoutSeconds", "5");
-        WithSetting("Forge:Engine:Retry:InitialDelayMs", "50");
-        WithSetting("Forge:Engine:Retry:MaxDelayMs", "200");
-        WithSetting("Forge:Engine:Retry:MaxAttempts", "2");
+        WithSetting("Forge:Durable:Retry:FirstDelaySeconds", "1");
+        WithSetting("Forge:Durable:Retry:MaxDelaySeconds", "1");
+        WithSetting("Forge:Durable:Retry:MaxAttempts", "2");
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -31,7 +31,7 @@ public sealed class PairGenerationForgeApiFactory : ForgeApiFactory, IAsyncLifet
     }
 }
 
-/// <summary>Generation through the engine with the configured provider: structured output asked for, answers checked.</summary>
+/// <summary>Generation through the durable lifecycle with the configured provider: structured output asked for, answers checked.</summary>
 public sealed class TrainingPairGenerationTests(PairGenerationForgeApiFactory factory) : IClassFixture<PairGenerationForgeApiFactory>
 {
     private readonly HttpClient client = factory.CreateAuthenticatedClient("alice");
