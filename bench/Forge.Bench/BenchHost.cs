@@ -5,7 +5,6 @@ using Forge.Functions.Documents;
 using Forge.Shared;
 using Forge.Shared.Data;
 using Forge.Shared.Durable;
-using Forge.Shared.Engine;
 using Forge.Shared.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,7 +42,6 @@ public static class BenchHost
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddForgeData(builder.Configuration);
         builder.Services.AddForgeStorage(builder.Configuration);
-        builder.Services.AddForgeEngine(builder.Configuration);
         builder.Services.AddForgeDurable(builder.Configuration);
         builder.Services.AddDocuments(ForgeRole.FromConfiguration(builder.Configuration));
         builder.Services.AddDatasets(builder.Configuration);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Forge.Functions.Exports;
 using Forge.Shared.Data;
-using Forge.Shared.Engine;
 using Microsoft.DurableTask.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

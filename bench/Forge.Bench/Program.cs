@@ -1,22 +1,19 @@
 using Forge.Bench;
 
-// dotnet run -c Release --project bench/Forge.Bench -- engine [--items N] [--providers sqlite,postgres]
 // dotnet run -c Release --project bench/Forge.Bench -- durable [--fan-out 1000] [--chains 100] [--chain-length 10] [--samples 50]
 // dotnet run -c Release --project bench/Forge.Bench -- documents [--documents 200]
 // dotnet run -c Release --project bench/Forge.Bench -- ingestion [--mb 50] [--pages 300]
 // dotnet run -c Release --project bench/Forge.Bench -- docx [--mb 20]
 // dotnet run -c Release --project bench/Forge.Bench -- export [--items 100000]
 // dotnet run -c Release --project bench/Forge.Bench -- pairs-export [--pairs 2000] [--providers sqlite,postgres]
-// dotnet run -c Release --project bench/Forge.Bench -- generation [--items 2400] [--batch-size 10] [--latency-ms 100] [--Forge:Engine:Concurrency=16 ...]
+// dotnet run -c Release --project bench/Forge.Bench -- generation [--items 2400] [--batch-size 10] [--latency-ms 100] [--Forge:Generation:MaxConcurrency=16 ...]
 // dotnet run -c Release --project bench/Forge.Bench -- training [--jobs 200] [--poll-ms 1000] [--step-seconds 0.5] [--providers sqlite,postgres]
 // dotnet run -c Release --project bench/Forge.Bench -- regex [--kb 100] [--repeat 3]
 // dotnet run -c Release --project bench/Forge.Bench -- fake-llm [--port 5055] [--latency-ms 0]
-var command = args.FirstOrDefault() ?? "engine";
+var command = args.FirstOrDefault() ?? "durable";
 var providers = (ArgText(args, "--providers") ?? "sqlite,postgres").Split(',');
 switch (command)
 {
-    case "engine":
-        return await EngineBenchmark.RunAsync(ArgValue(args, "--items", 4000), providers);
     case "durable":
         return await DurableBenchmark.RunAsync(ArgValue(args, "--fan-out", 1000), ArgValue(args, "--chains", 100), ArgValue(args, "--chain-length", 10), ArgValue(args, "--samples", 50));
     case "durable-worker":
@@ -47,7 +44,7 @@ switch (command)
     case "export-run":
         return await ExportProcesses.RunAsync(ArgText(args, "--data")!, ArgText(args, "--format")!, ArgText(args, "--schema")!);
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: engine, ingestion, export, pairs-export, generation, training, regex, fake-llm");
+        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: durable, documents, ingestion, export, pairs-export, generation, training, regex, fake-llm");
         return 2;
 }
 

@@ -7,7 +7,6 @@ using Forge.Functions.TrainingJobs;
 using Forge.Shared;
 using Forge.Shared.Data;
 using Forge.Shared.Durable;
-using Forge.Shared.Engine;
 using Forge.Shared.Exports;
 using Forge.Shared.Storage;
 using Forge.Shared.Training;
@@ -127,7 +126,6 @@ public static class TrainingBenchmark
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddForgeData(builder.Configuration);
         builder.Services.AddForgeStorage(builder.Configuration);
-        builder.Services.AddForgeEngine(builder.Configuration);
         builder.Services.AddForgeDurable(builder.Configuration);
         builder.Services.AddDocuments(ForgeRole.FromConfiguration(builder.Configuration));
         builder.Services.AddDatasets(builder.Configuration);

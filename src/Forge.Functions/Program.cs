@@ -15,7 +15,6 @@ using Forge.Functions.TrainingPairs;
 using Forge.Shared;
 using Forge.Shared.Data;
 using Forge.Shared.Durable;
-using Forge.Shared.Engine;
 using Forge.Shared.Storage;
 
 // Verbs (token, apikey) run without the web host so their stdout holds only what they print.
@@ -29,7 +28,6 @@ var builder = WebApplication.CreateBuilder(ForgeCli.ToHostArgs(args));
 builder.AddForgeHosting();
 builder.Services.AddForgeData(builder.Configuration);
 builder.Services.AddForgeStorage(builder.Configuration);
-builder.Services.AddForgeEngine(builder.Configuration);
 builder.Services.AddForgeDurable(builder.Configuration);
 builder.Services.AddDocuments(ForgeRole.FromConfiguration(builder.Configuration));
 builder.Services.AddDatasets(builder.Configuration);

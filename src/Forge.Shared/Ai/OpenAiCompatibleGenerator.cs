@@ -3,7 +3,6 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
 using System.Globalization;
-using Forge.Shared.Engine;
 using OpenAI;
 using OpenAI.Chat;
 

@@ -4,7 +4,6 @@ using System.ClientModel.Primitives;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Forge.Shared.Engine;
 
 namespace Forge.Shared.Ai;
 

@@ -2,7 +2,6 @@ using Forge.Shared.Durable;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
-using Forge.Shared.Engine;
 using Microsoft.Extensions.Options;
 using OpenAI;
 using OpenAI.Chat;

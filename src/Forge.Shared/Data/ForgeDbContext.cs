@@ -1,4 +1,3 @@
-using Forge.Shared.Engine;
 using Microsoft.EntityFrameworkCore;
 
 namespace Forge.Shared.Data;
@@ -9,9 +8,6 @@ namespace Forge.Shared.Data;
 /// </summary>
 public abstract class ForgeDbContext(DbContextOptions options) : DbContext(options)
 {
-    public DbSet<EngineRun> EngineRuns => Set<EngineRun>();
-    public DbSet<EngineWorkItem> EngineWorkItems => Set<EngineWorkItem>();
-    public DbSet<EngineJoin> EngineJoins => Set<EngineJoin>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Domain> Domains => Set<Domain>();
     public DbSet<GenerationTemplate> Templates => Set<GenerationTemplate>();

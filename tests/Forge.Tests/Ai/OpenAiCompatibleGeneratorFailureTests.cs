@@ -2,7 +2,6 @@ using Forge.Shared.Durable;
 using System.Net;
 using System.Net.Sockets;
 using Forge.Shared.Ai;
-using Forge.Shared.Engine;
 using Forge.Tests.Infrastructure;
 using static Forge.Tests.Ai.OpenAiCompatibleGeneratorTests;
 

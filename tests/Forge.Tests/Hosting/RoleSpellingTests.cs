@@ -1,5 +1,4 @@
 using Forge.Shared;
-using Forge.Shared.Engine;
 using Forge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,10 +11,10 @@ public sealed class RoleSpellingTests
     [InlineData("")]
     [InlineData(" ")]
     [InlineData(" worker ")]
-    public void RoleThatForgeRoleReadsAsWorkerOrAllHostsTheEngineWorker(string role)
+    public void RoleThatForgeRoleReadsAsWorkerOrAllHostsTheDurableWorker(string role)
     {
         using var factory = new ForgeApiFactory().WithSetting("Forge:Role", role);
 
-        factory.Services.GetServices<IHostedService>().Select(s => s.GetType()).Should().Contain(typeof(EngineWorker));
+        factory.Services.GetServices<IHostedService>().Select(s => s.GetType()).Should().Contain(typeof(Forge.Shared.Durable.DtfxDurableTaskWorker));
     }
 }

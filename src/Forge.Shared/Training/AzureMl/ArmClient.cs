@@ -5,7 +5,6 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Identity;
-using Forge.Shared.Engine;
 
 namespace Forge.Shared.Training.AzureMl;
 

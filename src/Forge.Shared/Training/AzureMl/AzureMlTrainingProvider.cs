@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Identity;
-using Forge.Shared.Engine;
 
 namespace Forge.Shared.Training.AzureMl;
 

@@ -1,6 +1,5 @@
 using Forge.Shared.Durable;
 using System.Text.RegularExpressions;
-using Forge.Shared.Engine;
 
 namespace Forge.Shared.Training.Local;
 

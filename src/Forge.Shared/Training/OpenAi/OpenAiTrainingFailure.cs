@@ -5,7 +5,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Forge.Shared.Ai;
-using Forge.Shared.Engine;
 
 namespace Forge.Shared.Training.OpenAi;
 

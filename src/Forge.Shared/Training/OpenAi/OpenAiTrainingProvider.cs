@@ -7,7 +7,6 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Forge.Shared.Engine;
 using Microsoft.Extensions.Options;
 using OpenAI;
 using OpenAI.Files;

@@ -5,7 +5,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Forge.Shared.Engine;
 
 namespace Forge.Shared.Training.Together;
 

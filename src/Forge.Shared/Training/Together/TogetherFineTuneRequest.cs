@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Forge.Shared.Engine;
 
 namespace Forge.Shared.Training.Together;
 

@@ -1,6 +1,5 @@
 using Forge.Shared.Durable;
 using System.Text.Json.Nodes;
-using Forge.Shared.Engine;
 using Microsoft.Extensions.Options;
 
 namespace Forge.Shared.Training.Together;

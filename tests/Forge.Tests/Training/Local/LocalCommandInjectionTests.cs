@@ -1,6 +1,5 @@
 using Forge.Shared.Durable;
 using System.Text.Json.Nodes;
-using Forge.Shared.Engine;
 using Forge.Shared.Training;
 using Forge.Shared.Training.Local;
 using Microsoft.AspNetCore.Hosting;

@@ -1,7 +1,6 @@
 using Forge.Shared.Durable;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Forge.Shared.Engine;
 using Forge.Shared.Training;
 using static Forge.Tests.Training.Local.LocalTrainingHarness;
 

@@ -1,5 +1,4 @@
 using Forge.Shared.Durable;
-using Forge.Shared.Engine;
 using Forge.Shared.Training;
 using Forge.Tests.Infrastructure;
 using static Forge.Tests.Training.OpenAi.OpenAiTesting;

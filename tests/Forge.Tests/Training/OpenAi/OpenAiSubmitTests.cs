@@ -1,6 +1,5 @@
 using Forge.Shared.Durable;
 using System.Text.Json.Nodes;
-using Forge.Shared.Engine;
 using Forge.Tests.Infrastructure;
 using static Forge.Tests.Training.OpenAi.OpenAiTesting;
 
