@@ -16,7 +16,7 @@ public sealed partial class SnakeCaseNamingTests
     [InlineData("Sha256Hash", "sha256_hash")]
     [InlineData("already_snake", "already_snake")]
     [InlineData("PK_api_keys", "pk_api_keys")]
-    [InlineData("IX_engine_runs_type_subject", "ix_engine_runs_type_subject")]
+    [InlineData("IX_training_jobs_model_id_status", "ix_training_jobs_model_id_status")]
     public void ToSnakeCaseSplitsWordsAndAcronyms(string name, string expected)
     {
         ModelBuilderExtensions.ToSnakeCase(name).Should().Be(expected);
@@ -39,8 +39,8 @@ public sealed partial class SnakeCaseNamingTests
             .Concat(t.ForeignKeyConstraints.Select(f => $"foreign key {t.Name}.{f.Name}")))
             .ToList();
 
-        tables.Select(t => t.Name).Should().Contain(["api_keys", "engine_runs", "engine_work_items", "engine_joins"]);
-        names.Should().Contain("column engine_work_items.lease_expires_at").And.Contain("key api_keys.pk_api_keys");
+        tables.Select(t => t.Name).Should().Contain(["api_keys", "documents", "dataset_items", "training_jobs"]);
+        names.Should().Contain("column dataset_items.created_at").And.Contain("key api_keys.pk_api_keys");
         names.Where(n => !SnakeCase().IsMatch(n.Split(' ')[^1].Split('.')[^1])).Should().BeEmpty("every table, column, index and key name is snake_case");
     }
 
