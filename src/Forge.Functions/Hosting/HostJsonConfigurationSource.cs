@@ -4,7 +4,7 @@ namespace Forge.Functions.Hosting;
 
 /// <summary>
 /// Reads a Functions-style <c>host.json</c>: top-level <c>logging</c> becomes <c>Logging</c>, every other
-/// top-level key <c>x</c> becomes <c>Forge:X</c> (so <c>engine</c> binds as <c>Forge:Engine</c>), and
+/// top-level key <c>x</c> becomes <c>Forge:X</c> (so <c>extensions</c> binds as <c>Forge:Extensions</c>), and
 /// <c>version</c> is dropped because it describes the file, not the host.
 /// </summary>
 public sealed class HostJsonConfigurationSource : JsonConfigurationSource

@@ -6,9 +6,9 @@ namespace Forge.Shared.Ai;
 /// <summary>
 /// Makes one training item from one segment. Implementations: the OpenAI-compatible client (openai, gemini,
 /// together, azure_openai, any compatible server) and the offline extractive generator.
-/// Failures: <see cref="Forge.Shared.Engine.RetryableActivityException"/> for 429/5xx/timeouts (with the
+/// Failures: <see cref="Forge.Shared.Durable.RetryableActivityException"/> for 429/5xx/timeouts (with the
 /// provider's Retry-After), <see cref="GenerationSkippedException"/> when this item cannot be made (malformed
-/// model output, a segment with nothing to ask about), <see cref="Forge.Shared.Engine.PermanentActivityException"/>
+/// model output, a segment with nothing to ask about), <see cref="Forge.Shared.Durable.PermanentActivityException"/>
 /// for configuration errors the next attempt cannot fix (401, 404 model).
 /// </summary>
 public interface IItemGenerator

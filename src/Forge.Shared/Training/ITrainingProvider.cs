@@ -7,8 +7,8 @@ namespace Forge.Shared.Training;
 /// A place that trains models: <c>azureml</c>, <c>together</c>, <c>openai</c>, <c>local</c>. The TrainingLifecycle
 /// orchestration calls it from activities, which run at least once, so <see cref="SubmitAsync"/> must be idempotent
 /// for a given <see cref="TrainingSubmission.JobName"/>: a second call finds the job the first one created.
-/// Failures: <see cref="Forge.Shared.Engine.RetryableActivityException"/> for 408/429/5xx and network errors (with
-/// Retry-After), <see cref="Forge.Shared.Engine.PermanentActivityException"/> for what a retry cannot fix.
+/// Failures: <see cref="Forge.Shared.Durable.RetryableActivityException"/> for 408/429/5xx and network errors (with
+/// Retry-After), <see cref="Forge.Shared.Durable.PermanentActivityException"/> for what a retry cannot fix.
 /// </summary>
 public interface ITrainingProvider
 {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Forge.Tests.Infrastructure;
 
-/// <summary>An engine worker in its own OS process (tests/Forge.Tests.Worker), to be killed for real.</summary>
+/// <summary>A Forge worker in its own OS process, to be killed for real.</summary>
 public sealed class WorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -18,10 +18,6 @@ public sealed class WorkerProcess : IAsyncDisposable
     }
 
     public int Id => _process.Id;
-
-    public static Task<WorkerProcess> StartAsync(IEnumerable<string> arguments) =>
-        StartAsync(Path.Combine(RepoPaths.Root, "tests", "Forge.Tests.Worker", "bin", RepoPaths.Configuration, "net10.0", "Forge.Tests.Worker.dll"),
-            arguments, "worker-ready", new Dictionary<string, string>());
 
     /// <summary>The Forge host itself (src/Forge.Functions), e.g. with <c>--role worker</c>; ready once it has started.</summary>
     public static Task<WorkerProcess> StartForgeAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
