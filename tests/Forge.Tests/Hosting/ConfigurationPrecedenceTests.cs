@@ -46,13 +46,13 @@ public sealed class ConfigurationPrecedenceTests : IDisposable
     {
         File.WriteAllText(Path.Combine(contentRoot, "host.json"), """
             {"version":"2.0","logging":{"logLevel":{"default":"Warning"}},
-             "extensions":{"durableTask":{"hubName":"Hub8","storageProvider":{"partitionCount":5}}}}
+             "extensions":{"durableTask":{"maxConcurrentActivityFunctions":8,"storageProvider":{"partitionCount":5}}}}
             """);
 
         var configuration = Build();
 
         configuration["Logging:LogLevel:Default"].Should().Be("Warning");
-        configuration["Forge:Extensions:DurableTask:HubName"].Should().Be("Hub8");
+        configuration["Forge:Extensions:DurableTask:MaxConcurrentActivityFunctions"].Should().Be("8");
         configuration["Forge:Extensions:DurableTask:StorageProvider:PartitionCount"].Should().Be("5");
         configuration["Forge:Version"].Should().BeNull();
         configuration["version"].Should().BeNull();
