@@ -49,10 +49,10 @@ public static class SyntheticGeneration
     public static string InstanceId(Guid datasetId, int number) => $"datasets-generate-{datasetId}-{number}";
 
     /// <summary>
-    /// Model calls the fan-out keeps scheduled per allowed call: four times the limit, so the throttle stays full while
+    /// Model calls the fan-out keeps scheduled per allowed call: eight times the limit, so the throttle stays full while
     /// finished batches travel back through the task hub and the next ones travel out.
     /// </summary>
-    public const int ItemsInFlightPerCall = 4;
+    public const int ItemsInFlightPerCall = 8;
 
     public static int BatchesInFlight(int maxConcurrency, int batchSize) =>
         Math.Max(1, (maxConcurrency * ItemsInFlightPerCall + batchSize - 1) / batchSize);
